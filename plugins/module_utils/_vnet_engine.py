@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright: linux.vnet contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one desired-state mechanism every linux.vnet object goes through.
+
+read current -> compare with desired -> plan steps -> (unless check mode) apply
+with a journal that undoes this run's steps on failure -> read back -> result + diff.
+
+An object (a link kind, a namespace, later an OVS bridge or a whole topology)
+only describes how to read itself, how to plan create/update/delete steps and
+which of its attributes it reports; it never applies anything itself.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError, netlink_code, translate
+
+
+class Step:
+    """One kernel change with a readable description and, where possible, its inverse."""
+
+    __slots__ = ('description', 'do', 'undo', 'kind')
+
+    def __init__(self, description, do, undo=None, kind=None):
+        self.description = description
+        self.do = do
+        self.undo = undo
+        self.kind = kind
+
+    def __repr__(self):
+        return 'Step(%r)' % self.description
+
+
+class Journal:
+    """Applies steps in order; on the first failure undoes the applied ones in reverse."""
+
+    def __init__(self):
+        self.applied = []
+
+    def apply(self, steps):
+        for step in steps:
+            try:
+                step.do()
+            except Exception as exc:
+                self.fail(exc, step.description, step.kind)
+            self.applied.append(step)
+
+    def fail(self, exc, action, kind=None):
+        """Undo what was applied, then raise the failure as a VnetError (bugs keep their traceback)."""
+        undone, undo_errors = self.rollback()
+        if isinstance(exc, VnetError):
+            error = exc
+        elif netlink_code(exc) is not None:
+            error = translate(exc, action, kind)
+        else:
+            raise exc
+        error.details.update(failed_step=action, rolled_back=undone)
+        if undo_errors:
+            error.details['rollback_errors'] = undo_errors
+            error.msg += ' (rollback incomplete: %s)' % '; '.join(undo_errors)
+        raise error from None
+
+    def rollback(self):
+        undone, errors = [], []
+        while self.applied:
+            step = self.applied.pop()
+            if step.undo is None:
+                continue
+            try:
+                step.undo()
+                undone.append(step.description)
+            except Exception as exc:  # keep undoing the rest; report what stayed
+                errors.append('undo of "%s": %s' % (step.description, exc))
+        return undone, errors
+
+
+def differences(before, after):
+    """Readable 'key: old -> new' lines for the keys whose values differ."""
+    lines = []
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            lines.append('%s: %r -> %r' % (key, before.get(key), after.get(key)))
+    return lines
+
+
+def plan(obj, kernel):
+    """Return (current, steps) for the object; raise VnetError for impossible requests."""
+    current = obj.read(kernel)
+    if obj.state == 'absent':
+        return current, (obj.plan_delete(kernel, current) if current is not None else [])
+    if current is None:
+        return current, obj.plan_create(kernel)
+    steps, immutable = obj.plan_update(kernel, current)
+    if immutable:
+        if not obj.recreate:
+            raise VnetError(
+                '%s exists with attributes the kernel cannot change in place: %s. '
+                'Set recreate: true to delete and re-create it.' % (obj.label(), '; '.join(immutable)),
+                differences=immutable)
+        steps = obj.plan_delete(kernel, current) + obj.plan_create(kernel)
+    return current, steps
+
+
+def converge(obj, kernel, check_mode):
+    """Run one object through the whole mechanism and return the module result."""
+    current, steps = plan(obj, kernel)
+    after_state = current
+    if steps and not check_mode:
+        journal = Journal()
+        journal.apply(steps)
+        after_state, leftover = plan(obj, kernel)
+        if leftover:
+            # The kernel accepted the requests but did not apply them: say so instead of
+            # reporting a change on every run.
+            journal.fail(VnetError('%s: the kernel did not apply: %s' % (
+                obj.label(), '; '.join(step.description for step in leftover))), 'verify')
+    elif steps:
+        after_state = obj.predict(current)
+    return {
+        'changed': bool(steps),
+        'actions': [step.description for step in steps],
+        'diff': {'before': obj.projection(current), 'after': obj.projection(after_state)},
+        obj.result_key: obj.report(after_state),
+    }

@@ -1,0 +1,219 @@
+# -*- coding: utf-8 -*-
+# Copyright: linux.vnet contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Kernel access over netlink (pyroute2): namespaces, links, addresses, routes.
+
+Sockets for other namespaces are opened by switching this thread into the
+namespace just long enough to create the socket (as ``ip -n`` does): no fork,
+and a missing namespace is never created (pyroute2's own helpers default to
+O_CREAT, which would break check mode).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import IPRoute, NetlinkError, netns
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_validate import is_ipv6_link_local, sort_addresses
+
+NETNS_DIR = '/run/netns'
+HOST = None  # the namespace the module started in (usually the host's)
+IFF_UP = 1
+
+
+def describe(namespace):
+    return 'namespace %r' % namespace if namespace else 'the host namespace'
+
+
+def where(name, namespace):
+    return '%r in %s' % (name, describe(namespace))
+
+
+class Kernel:
+    """Netlink handles per namespace plus the reads and writes the objects need."""
+
+    def __init__(self):
+        self._home = os.open('/proc/self/ns/net', os.O_RDONLY)
+        self._handles = {}
+
+    def close(self):
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()
+        os.close(self._home)
+
+    # ---- namespaces -------------------------------------------------------
+
+    @staticmethod
+    def namespace_path(name):
+        return os.path.join(NETNS_DIR, name)
+
+    def namespace_status(self, name):
+        """'mounted', 'stale' (a file left without its nsfs mount) or 'absent'."""
+        path = self.namespace_path(name)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return 'absent'
+        # A bind-mounted nsfs file lives on another device than the directory holding it.
+        return 'mounted' if st.st_dev != os.stat(NETNS_DIR).st_dev else 'stale'
+
+    def namespaces(self):
+        try:
+            names = sorted(os.listdir(NETNS_DIR))
+        except FileNotFoundError:
+            return []
+        return [n for n in names if self.namespace_status(n) == 'mounted']
+
+    def require_namespace(self, option, name):
+        if name is not None and self.namespace_status(name) != 'mounted':
+            raise VnetError('%s: namespace %r does not exist (create it first, e.g. with linux.vnet.vnet_namespace)'
+                            % (option, name))
+
+    def create_namespace(self, name):
+        if self.namespace_status(name) == 'stale':
+            os.unlink(self.namespace_path(name))
+        netns.create(name)
+
+    def delete_namespace(self, name):
+        self.forget(name)
+        netns.remove(name)
+
+    @contextlib.contextmanager
+    def inside(self, namespace):
+        """Run the block with this thread in the namespace; always come back."""
+        if namespace is HOST:
+            yield
+            return
+        netns.setns(self.namespace_path(namespace), flags=0)
+        try:
+            yield
+        finally:
+            netns.setns(self._home, flags=0)
+
+    def ipr(self, namespace):
+        handle = self._handles.get(namespace)
+        if handle is None:
+            if namespace is not HOST and self.namespace_status(namespace) != 'mounted':
+                raise VnetError('namespace %r does not exist' % namespace)
+            with self.inside(namespace):
+                handle = IPRoute()
+            self._handles[namespace] = handle
+        return handle
+
+    def forget(self, namespace):
+        handle = self._handles.pop(namespace, None)
+        if handle is not None:
+            handle.close()
+
+    def namespace_fd(self, namespace):
+        """What IFLA_NET_NS_FD accepts: a namespace name, or our own fd for the host."""
+        return self._home if namespace is HOST else namespace
+
+    def namespace_of_nsid(self, namespace, nsid):
+        """Name of the namespace that ``namespace`` knows as ``nsid`` ('' when unnamed)."""
+        if nsid is None or nsid < 0:
+            return namespace
+        for candidate in [HOST] + self.namespaces():
+            if candidate == namespace:
+                continue
+            path = '/proc/self/ns/net' if candidate is HOST else self.namespace_path(candidate)
+            fd = os.open(path, os.O_RDONLY) if candidate is not HOST else os.dup(self._home)
+            try:
+                answer = self.ipr(namespace).get_netnsid(fd=fd)
+            finally:
+                os.close(fd)
+            if answer and answer.get('nsid') == nsid:
+                return candidate
+        return ''
+
+    # ---- links ------------------------------------------------------------
+
+    def _first(self, namespace, **query):
+        try:
+            found = list(self.ipr(namespace).link('get', **query))
+        except NetlinkError as exc:
+            if exc.code == 19:  # ENODEV
+                return None
+            raise
+        return link_state(found[0], namespace) if found else None
+
+    def link(self, namespace, name):
+        return self._first(namespace, ifname=name)
+
+    def link_by_index(self, namespace, ifindex):
+        return self._first(namespace, index=ifindex)
+
+    def links(self, namespace):
+        return [link_state(msg, namespace) for msg in self.ipr(namespace).get_links()]
+
+    def ifindex(self, namespace, name):
+        state = self.link(namespace, name)
+        if state is None:
+            raise VnetError('interface %s does not exist' % where(name, namespace))
+        return state['ifindex']
+
+    def addresses(self, namespace, ifindex):
+        """Managed addresses (IPv6 link-local excluded), normalised and sorted."""
+        result = []
+        for msg in self.ipr(namespace).get_addr(index=ifindex):
+            address = '%s/%d' % (msg.get_attr('IFA_ADDRESS'), msg['prefixlen'])
+            if not is_ipv6_link_local(address):
+                result.append(str(address))
+        return sort_addresses(result)
+
+    def link_add(self, namespace, **kwargs):
+        self.ipr(namespace).link('add', **kwargs)
+
+    def link_set(self, namespace, name, **kwargs):
+        self.ipr(namespace).link('set', index=self.ifindex(namespace, name), **kwargs)
+
+    def link_del(self, namespace, name):
+        self.ipr(namespace).link('del', index=self.ifindex(namespace, name))
+
+    def addr(self, command, namespace, name, cidr):
+        address, prefixlen = cidr.split('/')
+        self.ipr(namespace).addr(command, index=self.ifindex(namespace, name), address=address,
+                                 prefixlen=int(prefixlen))
+
+    def default_route_ifindexes(self, namespace):
+        """Interfaces that carry a default route (IPv4 or IPv6, main table)."""
+        found = set()
+        for family in (2, 10):
+            for route in self.ipr(namespace).get_routes(family=family, table=254):
+                if route['dst_len'] == 0 and route.get_attr('RTA_OIF'):
+                    found.add(route.get_attr('RTA_OIF'))
+                for hop in route.get_attr('RTA_MULTIPATH') or ():
+                    if route['dst_len'] == 0:
+                        found.add(hop['oif'])
+        return found
+
+    def address_ifindexes(self, namespace, address):
+        return {msg['index'] for msg in self.ipr(namespace).get_addr() if msg.get_attr('IFA_ADDRESS') == address}
+
+
+def link_state(msg, namespace):
+    """The normalised view of one RTM_NEWLINK message that every kind compares against."""
+    info = msg.get_attr('IFLA_LINKINFO')
+    kind = info.get_attr('IFLA_INFO_KIND') if info else None
+    data = info.get_attr('IFLA_INFO_DATA') if info else None
+    info_data = {}
+    if data is not None and hasattr(data, 'get'):
+        for key, value in data.get('attrs', ()):
+            if key != 'UNKNOWN':  # pyroute2 names every unknown attribute 'UNKNOWN'
+                info_data[key] = value
+    return {
+        'name': msg.get_attr('IFLA_IFNAME'),
+        'namespace': namespace,
+        'ifindex': msg['index'],
+        'kind': kind or 'device',
+        'up': bool(msg['flags'] & IFF_UP),
+        'mtu': msg.get_attr('IFLA_MTU'),
+        'mac_address': msg.get_attr('IFLA_ADDRESS'),
+        'master_index': msg.get_attr('IFLA_MASTER') or 0,
+        'link_index': msg.get_attr('IFLA_LINK'),
+        'link_netnsid': msg.get_attr('IFLA_LINK_NETNSID'),
+        'info_data': info_data,
+    }

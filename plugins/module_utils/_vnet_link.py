@@ -1,0 +1,410 @@
+# -*- coding: utf-8 -*-
+# Copyright: linux.vnet contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Links on the shared engine: the fields every link has, and LinkObject.
+
+A link kind (veth, bridge, macvlan, vxlan, ...) is a LinkKind: its IFLA kind,
+its extra options and a tuple of Fields. A Field says how one option is read
+back from the kernel, compared and changed; LinkObject turns the fields into
+engine plans, so no kind carries its own read/compare/apply loop.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError, translate
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import NetlinkError
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, describe, where
+
+MAIN = 'main'
+
+
+def common_link_spec():
+    """Options every link module shares (documented in the linux.vnet.link doc fragment)."""
+    return dict(
+        name=dict(type='str', required=True),
+        namespace=dict(type='str'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        up=dict(type='bool', default=True),
+        mtu=dict(type='int'),
+        mac_address=dict(type='str'),
+        addresses=dict(type='list', elements='str'),
+        master=dict(type='str'),
+        recreate=dict(type='bool', default=False),
+        force=dict(type='bool', default=False),
+    )
+
+
+class Field:
+    """One managed attribute. ``key`` is the option name and the key in diff/result."""
+
+    immutable = False
+    at_create = False  # satisfied by the create request itself
+
+    def __init__(self, key, end=MAIN):
+        self.key = key
+        self.end = end
+
+    def read(self, kernel, state):
+        return state.get(self.key)
+
+    def differs(self, current, desired, obj):
+        return desired is not None and current != desired
+
+    def predict(self, current, desired, obj):
+        return desired
+
+    def set_kwargs(self, kernel, obj, desired):
+        """Attributes changed by one batched RTM_SETLINK: return its keyword arguments."""
+        return None
+
+    def steps(self, kernel, obj, current, desired):
+        """Attributes that need requests of their own."""
+        return []
+
+
+class SetField(Field):
+    """A plain IFLA attribute: read from the link state, changed by RTM_SETLINK."""
+
+    def __init__(self, key, kwarg, end=MAIN, state_key=None, at_create=True, to_kernel=None, hint=None):
+        super().__init__(key, end)
+        self.kwarg = kwarg
+        self.state_key = state_key or key
+        self.at_create = at_create
+        self.to_kernel = to_kernel or (lambda value: value)
+        self.hint = hint  # message for EOPNOTSUPP, when the kernel lacks just this feature
+
+    def read(self, kernel, state):
+        return state.get(self.state_key)
+
+    def set_kwargs(self, kernel, obj, desired):
+        return {self.kwarg: self.to_kernel(desired)}
+
+
+class UpField(SetField):
+    def __init__(self, key='up', end=MAIN):
+        super().__init__(key, 'state', end=end, state_key='up', to_kernel=lambda up: 'up' if up else 'down')
+
+
+class InfoField(SetField):
+    """A kind attribute (IFLA_INFO_DATA), e.g. IFLA_BR_STP_STATE, in option units."""
+
+    def __init__(self, key, nla, from_kernel=None, to_kernel=None, immutable=False, at_create=True, hint=None):
+        super().__init__(key, nla[len('IFLA_'):].lower(), to_kernel=to_kernel, at_create=at_create, hint=hint)
+        self.nla = nla
+        self.from_kernel = from_kernel or (lambda value: value)
+        self.immutable = immutable
+
+    def read(self, kernel, state):
+        value = state['info_data'].get(self.nla)
+        return None if value is None else self.from_kernel(value)
+
+
+class MasterField(Field):
+    """The bridge a link is enslaved to, by name, in the link's namespace; '' detaches."""
+
+    def read(self, kernel, state):
+        if not state['master_index']:
+            return ''
+        master = kernel.link_by_index(state['namespace'], state['master_index'])
+        return master['name'] if master else ''
+
+    def set_kwargs(self, kernel, obj, desired):
+        namespace, name = obj.ends[self.end]
+        if desired == '':
+            return {'master': 0}
+        master = kernel.link(namespace, desired)
+        if master is None and desired not in obj.creates_in(namespace):
+            raise VnetError('%s: bridge %s does not exist' % (self.key, where(desired, namespace)))
+        if master is not None and master['kind'] != 'bridge':
+            raise VnetError('%s: %s is a %s, not a bridge' % (self.key, where(desired, namespace), master['kind']))
+        obj.guard(kernel, self.end, 'enslave')
+        return {'master': lambda: kernel.ifindex(namespace, desired)}
+
+
+class AddressesField(Field):
+    """The exact address set (IPv6 link-local excepted); one request per address."""
+
+    def read(self, kernel, state):
+        return kernel.addresses(state['namespace'], state['ifindex'])
+
+    def steps(self, kernel, obj, current, desired):
+        namespace, name = obj.ends[self.end]
+        current = current or []
+        removals = [a for a in current if a not in desired]
+        additions = [a for a in desired if a not in current]
+        if removals or (current and additions):
+            obj.guard(kernel, self.end, 're-address')
+        steps = []
+        for address in removals:
+            steps.append(Step('delete address %s from %s' % (address, where(name, namespace)),
+                              _addr(kernel, 'del', namespace, name, address),
+                              _addr(kernel, 'add', namespace, name, address)))
+        for address in additions:
+            steps.append(Step('add address %s to %s' % (address, where(name, namespace)),
+                              _addr(kernel, 'add', namespace, name, address),
+                              _addr(kernel, 'del', namespace, name, address)))
+        return steps
+
+
+def _addr(kernel, command, namespace, name, address):
+    return lambda: kernel.addr(command, namespace, name, address)
+
+
+class IdentityField(Field):
+    """Something the kernel cannot change in place (kind, veth peer): a re-create."""
+
+    immutable = True
+    at_create = True
+
+
+def end_fields(end=MAIN, prefix=''):
+    """The fields every link end has: up, mtu, MAC, addresses, master."""
+    return (
+        SetField(prefix + 'mtu', 'mtu', end=end, state_key='mtu'),
+        SetField(prefix + 'mac_address', 'address', end=end, state_key='mac_address'),
+        MasterField(prefix + 'master', end=end),
+        UpField(prefix + 'up', end=end),
+        AddressesField(prefix + 'addresses', end=end),
+    )
+
+
+def read_end(kernel, state, fields):
+    return {field.key: field.read(kernel, state) for field in fields}
+
+
+class LinkKind:
+    """The declarative description of one link kind. Subclasses fill in the class attributes."""
+
+    kind = None  # IFLA_INFO_KIND
+    options = {}  # extra argument spec
+    fields = ()  # extra Fields (kind attributes, peer end, ports, ...)
+    ends = (MAIN,)
+    mutually_exclusive = ()
+    required_if = ()
+
+    def argument_spec(self):
+        spec = common_link_spec()
+        spec.update(self.options)
+        return spec
+
+    def all_fields(self):
+        return (IdentityField('kind'),) + end_fields() + tuple(self.fields)
+
+    def desired(self, params):
+        """Validated, normalised option values; kinds extend this."""
+        return {
+            'name': validate.interface_name('name', params['name']),
+            'namespace': validate.namespace_name('namespace', params['namespace']),
+            'kind': self.kind,
+            'up': params['up'],
+            'mtu': validate.mtu('mtu', params['mtu']),
+            'mac_address': validate.mac_address('mac_address', params['mac_address']),
+            'addresses': validate.interface_addresses('addresses', params['addresses']),
+            'master': _master('master', params['master']),
+        }
+
+    def end_names(self, desired):
+        return {MAIN: (desired['namespace'], desired['name'])}
+
+    def check_namespaces(self, kernel, desired):
+        kernel.require_namespace('namespace', desired['namespace'])
+
+    def read_extra(self, kernel, state, current):
+        """Kind-specific reads beyond the fields (e.g. the veth peer); update ``current``."""
+
+    def create_kwargs(self, kernel, obj):
+        return {}
+
+    def creates(self, desired):
+        """(namespace, name) of every interface this kind's create request makes."""
+        return [(desired['namespace'], desired['name'])]
+
+    def check_create(self, kernel, obj):
+        """Refuse a create that would collide with something the kernel has."""
+
+
+def _master(option, value):
+    if value is None or value == '':
+        return value
+    return validate.interface_name(option, value)
+
+
+class LinkObject:
+    """One link (and, for veth, its peer) run through the engine."""
+
+    result_key = 'link'
+
+    def __init__(self, kind, params):
+        self.kind = kind
+        self.desired = kind.desired(params)
+        self.fields = kind.all_fields()
+        self.state = params['state']
+        self.recreate = params['recreate']
+        self.force = params['force']
+        self.ends = kind.end_names(self.desired)
+
+    def label(self):
+        namespace, name = self.ends[MAIN]
+        return '%s %s' % (self.kind.kind, where(name, namespace))
+
+    def creates_in(self, namespace):
+        return [n for ns, n in self.kind.creates(self.desired) if ns == namespace]
+
+    # ---- reading ----------------------------------------------------------
+
+    def read(self, kernel):
+        if self.state == 'absent' and kernel.namespace_status(self.ends[MAIN][0] or '') == 'absent' \
+                and self.ends[MAIN][0] is not HOST:
+            return None  # no namespace, so certainly no link: absent is already true
+        self.kind.check_namespaces(kernel, self.desired)
+        namespace, name = self.ends[MAIN]
+        state = kernel.link(namespace, name)
+        if state is None:
+            return None
+        self.main_state = state
+        current = {'name': name, 'namespace': namespace, 'ifindex': state['ifindex']}
+        current.update(read_end(kernel, state, [f for f in self.fields if f.end == MAIN]))
+        if state['kind'] == self.kind.kind:
+            self.kind.read_extra(kernel, state, current)
+        return current
+
+    # ---- planning ---------------------------------------------------------
+
+    def plan_create(self, kernel):
+        namespace, name = self.ends[MAIN]
+        self.kind.check_create(kernel, self)
+        kwargs = {'ifname': name, 'kind': self.kind.kind}
+        later = []
+        for field in self.fields:
+            value = self.desired.get(field.key)
+            if field.end == MAIN and field.at_create and value is not None and not isinstance(field, IdentityField):
+                kwargs.update(field.set_kwargs(kernel, self, value))
+            elif not isinstance(field, IdentityField):
+                later.append(field)
+        kwargs.update(self.kind.create_kwargs(kernel, self))
+        create = Step('create %s' % self.label(),
+                      lambda: kernel.link_add(namespace, **_resolve(kwargs)),
+                      lambda: kernel.link_del(namespace, name),
+                      kind=self.kind.kind)
+        return [create] + self._field_steps(kernel, dict.fromkeys(f.key for f in later), later)
+
+    def plan_update(self, kernel, current):
+        immutable = []
+        for field in self.fields:
+            desired = self.desired.get(field.key)
+            if field.immutable and field.differs(current.get(field.key), desired, self):
+                immutable.append('%s: %r -> %r' % (field.key, current.get(field.key), desired))
+        if immutable:
+            return [], immutable
+        return self._field_steps(kernel, current, self.fields), []
+
+    def _field_steps(self, kernel, current, fields):
+        """One batched RTM_SETLINK per end, then the fields needing requests of their own."""
+        batches = {}
+        own_steps = []
+        for field in fields:
+            desired = self.desired.get(field.key)
+            if field.immutable or not field.differs(current.get(field.key), desired, self):
+                continue
+            kwargs = field.set_kwargs(kernel, self, desired)
+            if kwargs is not None:
+                batch = batches.setdefault(field.end, ({}, {}, []))
+                batch[0].update(kwargs)
+                if current.get(field.key) is not None:
+                    batch[1].update(field.set_kwargs(kernel, self, current[field.key]))
+                batch[2].append(field)
+            else:
+                own_steps.extend(field.steps(kernel, self, current.get(field.key), desired))
+        steps = [self._set_step(kernel, end, *batch) for end, batch in batches.items()]
+        return steps + own_steps
+
+    def _set_step(self, kernel, end, kwargs, undo_kwargs, fields):
+        namespace, name = self.ends[end]
+        changes = ', '.join('%s=%r' % (f.key, self.desired[f.key]) for f in fields)
+        hints = [f.hint for f in fields if getattr(f, 'hint', None)]
+        if any(isinstance(f, InfoField) for f in fields):
+            kwargs = dict(kwargs, kind=self.kind.kind)  # pyroute2 drops kind attributes without kind=
+            undo_kwargs = dict(undo_kwargs, kind=self.kind.kind)
+
+        def do():
+            try:
+                kernel.link_set(namespace, name, **_resolve(kwargs))
+            except NetlinkError as exc:
+                if exc.code == 95 and hints:
+                    raise VnetError('set %s on %s failed: %s' % (changes, where(name, namespace), ' / '.join(hints)),
+                                    errno=95) from None
+                raise translate(exc, 'set %s on %s' % (changes, where(name, namespace))) from None
+
+        undo = (lambda: kernel.link_set(namespace, name, **_resolve(undo_kwargs))) if undo_kwargs else None
+        return Step('set %s on %s' % (changes, where(name, namespace)), do, undo)
+
+    def plan_delete(self, kernel, current):
+        if current.get('kind') != self.kind.kind:
+            raise VnetError('%s is a %s, not a %s: refusing to delete it'
+                            % (where(current['name'], current['namespace']), current.get('kind'), self.kind.kind))
+        self.guard(kernel, MAIN, 'delete')
+        namespace, name = self.ends[MAIN]
+        return [Step('delete %s' % self.label(), lambda: kernel.link_del(namespace, name), kind=self.kind.kind)]
+
+    def predict(self, current):
+        if self.state == 'absent':
+            return None
+        after = dict(current or {})
+        for field in self.fields:
+            if self.desired.get(field.key) is not None:
+                after[field.key] = field.predict(after.get(field.key), self.desired[field.key], self)
+        after.update(name=self.ends[MAIN][1], namespace=self.ends[MAIN][0])
+        return after
+
+    def projection(self, state):
+        namespace, name = self.ends[MAIN]
+        if state is None:
+            return {'name': name, 'namespace': namespace, 'state': 'absent'}
+        view = {'name': name, 'namespace': namespace, 'state': 'present'}
+        for field in self.fields:
+            view[field.key] = state.get(field.key)
+        return view
+
+    def report(self, state):
+        view = self.projection(state)
+        if state is not None and state.get('ifindex'):
+            view['ifindex'] = state['ifindex']
+        return view
+
+    # ---- safety -----------------------------------------------------------
+
+    def guard(self, kernel, end, action):
+        """Refuse to cut off the host: no delete/enslave/re-address of the default-route or connection link."""
+        namespace, name = self.ends[end]
+        self.guard_link(kernel, namespace, name, action)
+
+    def guard_link(self, kernel, namespace, name, action):
+        if self.force:
+            return
+        state = kernel.link(namespace, name)
+        if state is None:
+            return
+        reasons = []
+        if state['ifindex'] in kernel.default_route_ifindexes(namespace):
+            reasons.append('it carries the default route of %s' % describe(namespace))
+        server = connection_address()
+        if server and namespace is HOST and state['ifindex'] in kernel.address_ifindexes(namespace, server):
+            reasons.append('it holds %s, the address of the Ansible connection' % server)
+        if reasons:
+            raise VnetError('refusing to %s %s: %s. Set force: true if you really mean it.'
+                            % (action, where(name, namespace), ' and '.join(reasons)))
+
+
+def connection_address():
+    """The local address of the SSH session running this module, when there is one."""
+    parts = os.environ.get('SSH_CONNECTION', '').split()
+    return parts[2] if len(parts) == 4 else None
+
+
+def _resolve(kwargs):
+    """Values that depend on earlier steps (an ifindex) are resolved when the step runs."""
+    return {k: (v() if callable(v) else v) for k, v in kwargs.items()}

@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: linux.vnet contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Named network namespaces (/run/netns) on the shared engine: existence, lo, net.* sysctls."""
+
+from __future__ import annotations
+
+import os
+
+from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
+
+PROC_SYS = '/proc/sys'
+
+
+class NamespaceSpec:
+    """What vnet_namespace accepts; build() gives the engine object."""
+
+    mutually_exclusive = ()
+    required_if = ()
+
+    def argument_spec(self):
+        return dict(
+            name=dict(type='str', required=True),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            loopback=dict(type='bool', default=True),
+            sysctls=dict(type='dict', default={}),
+        )
+
+    def build(self, params):
+        return NamespaceObject(params)
+
+
+class NamespaceObject:
+    result_key = 'namespace'
+    recreate = False
+
+    def __init__(self, params):
+        self.name = validate.namespace_name('name', params['name'])
+        self.state = params['state']
+        self.loopback = True if params['loopback'] else None  # false: lo is left alone
+        self.sysctls = validate.sysctls('sysctls', params['sysctls'])
+
+    def label(self):
+        return 'namespace %r' % self.name
+
+    def read(self, kernel):
+        status = kernel.namespace_status(self.name)
+        if status == 'absent':
+            self._check_sysctls_exist(None)
+            return None
+        if status == 'stale':
+            return {'state': 'stale', 'loopback': None, 'sysctls': {}}
+        lo = kernel.link(self.name, 'lo')
+        return {'state': 'present', 'loopback': bool(lo and lo['up']), 'sysctls': self._read_sysctls(kernel)}
+
+    def _check_sysctls_exist(self, kernel):
+        for key in self.sysctls:
+            if not os.path.exists(os.path.join(PROC_SYS, validate.sysctl_path(key))):
+                raise VnetError('sysctls: %s does not exist in this kernel' % key)
+
+    def _read_sysctls(self, kernel):
+        values = {}
+        with kernel.inside(self.name):
+            for key in self.sysctls:
+                try:
+                    with open(os.path.join(PROC_SYS, validate.sysctl_path(key))) as handle:
+                        values[key] = ' '.join(handle.read().split())
+                except FileNotFoundError:
+                    raise VnetError('sysctls: %s does not exist in namespace %r' % (key, self.name)) from None
+        return values
+
+    def _write_sysctl(self, kernel, key, value):
+        def write():
+            with kernel.inside(self.name):
+                with open(os.path.join(PROC_SYS, validate.sysctl_path(key)), 'w') as handle:
+                    handle.write(value)
+        return write
+
+    def _settings_steps(self, kernel, current):
+        steps = []
+        if self.loopback and not current.get('loopback'):
+            steps.append(Step('bring lo up in %s' % self.label(),
+                              lambda: kernel.link_set(self.name, 'lo', state='up'),
+                              lambda: kernel.link_set(self.name, 'lo', state='down')))
+        old = current.get('sysctls', {})
+        for key, value in sorted(self.sysctls.items()):
+            if old.get(key) != value:
+                undo = self._write_sysctl(kernel, key, old[key]) if key in old else None
+                steps.append(Step('set sysctl %s=%s in %s' % (key, value, self.label()),
+                                  self._write_sysctl(kernel, key, value), undo))
+        return steps
+
+    def plan_create(self, kernel):
+        create = Step('create %s' % self.label(),
+                      lambda: kernel.create_namespace(self.name),
+                      lambda: kernel.delete_namespace(self.name))
+        return [create] + self._settings_steps(kernel, {})
+
+    def plan_update(self, kernel, current):
+        if current['state'] == 'stale':
+            # A file in /run/netns without its mount (left by a crash or a reboot): repair it.
+            repair = Step('repair stale %s (file without namespace mount)' % self.label(),
+                          lambda: kernel.create_namespace(self.name),
+                          lambda: kernel.delete_namespace(self.name))
+            return [repair] + self._settings_steps(kernel, {}), []
+        return self._settings_steps(kernel, current), []
+
+    def plan_delete(self, kernel, current):
+        return [Step('delete %s' % self.label(), lambda: kernel.delete_namespace(self.name))]
+
+    def predict(self, current):
+        if self.state == 'absent':
+            return None
+        after = {'state': 'present', 'loopback': True if self.loopback else (current or {}).get('loopback'),
+                 'sysctls': dict((current or {}).get('sysctls') or {})}
+        after['sysctls'].update(self.sysctls)
+        return after
+
+    def projection(self, state):
+        if state is None:
+            return {'name': self.name, 'state': 'absent'}
+        return {'name': self.name, 'state': state['state'], 'loopback': state['loopback'],
+                'sysctls': state['sysctls']}
+
+    def report(self, state):
+        view = self.projection(state)
+        if state is not None:
+            view['path'] = '/run/netns/' + self.name
+        return view
