@@ -19,13 +19,14 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import Vne
 class Step:
     """One kernel change with a readable description and, where possible, its inverse."""
 
-    __slots__ = ('description', 'do', 'undo', 'kind')
+    __slots__ = ('description', 'do', 'undo', 'kind', 'hints')
 
-    def __init__(self, description, do, undo=None, kind=None):
+    def __init__(self, description, do, undo=None, kind=None, hints=None):
         self.description = description
         self.do = do
         self.undo = undo
         self.kind = kind
+        self.hints = hints or {}  # errno -> what it means for this step
 
     def __repr__(self):
         return 'Step(%r)' % self.description
@@ -42,15 +43,18 @@ class Journal:
             try:
                 step.do()
             except Exception as exc:
-                self.fail(exc, step.description, step.kind)
+                self.fail(exc, step.description, step.kind, step.hints)
             self.applied.append(step)
 
-    def fail(self, exc, action, kind=None):
+    def fail(self, exc, action, kind=None, hints=None):
         """Undo what was applied, then raise the failure as a VnetError (bugs keep their traceback)."""
         undone, undo_errors = self.rollback()
+        code = netlink_code(exc)
         if isinstance(exc, VnetError):
             error = exc
-        elif netlink_code(exc) is not None:
+        elif hints and code in hints:
+            error = VnetError('%s failed: %s' % (action, hints[code]), errno=code, kernel_message=str(exc))
+        elif code is not None:
             error = translate(exc, action, kind)
         else:
             raise exc
@@ -97,6 +101,7 @@ def plan(obj, kernel):
                 '%s exists with attributes the kernel cannot change in place: %s. '
                 'Set recreate: true to delete and re-create it.' % (obj.label(), '; '.join(immutable)),
                 differences=immutable)
+        obj.keep_on_recreate(current)
         steps = obj.plan_delete(kernel, current) + obj.plan_create(kernel)
     return current, steps
 

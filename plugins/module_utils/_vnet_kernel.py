@@ -21,6 +21,7 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_validate import i
 NETNS_DIR = '/run/netns'
 HOST = None  # the namespace the module started in (usually the host's)
 IFF_UP = 1
+NUD_PERMANENT = 0x80
 
 
 def describe(namespace):
@@ -177,6 +178,26 @@ class Kernel:
         address, prefixlen = cidr.split('/')
         self.ipr(namespace).addr(command, index=self.ifindex(namespace, name), address=address,
                                  prefixlen=int(prefixlen))
+
+    def route_oif(self, namespace, destination):
+        """Interface index the namespace would send to ``destination`` through, or None."""
+        try:
+            answer = list(self.ipr(namespace).route('get', dst=destination))
+        except NetlinkError:
+            return None  # no route
+        return answer[0].get_attr('RTA_OIF') if answer else None
+
+    def fdb_entries(self, namespace, ifindex):
+        """Permanent (static) forwarding entries of a device as (mac, destination) pairs."""
+        entries = []
+        for msg in self.ipr(namespace).fdb('dump', ifindex=ifindex):
+            # the dump filter is not reliable in every pyroute2 release: filter here
+            if msg['ifindex'] == ifindex and msg['state'] & NUD_PERMANENT and msg.get_attr('NDA_DST'):
+                entries.append((msg.get_attr('NDA_LLADDR'), msg.get_attr('NDA_DST')))
+        return sorted(entries)
+
+    def fdb(self, command, namespace, name, mac, destination):
+        self.ipr(namespace).fdb(command, ifindex=self.ifindex(namespace, name), lladdr=mac, dst=destination)
 
     def default_route_ifindexes(self, namespace):
         """Interfaces that carry a default route (IPv4 or IPv6, main table)."""

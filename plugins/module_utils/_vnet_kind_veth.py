@@ -17,6 +17,7 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import (
     SetField,
     UpField,
     _master,
+    linked,
     read_end,
 )
 
@@ -69,14 +70,7 @@ class Veth(LinkKind):
         return [(desired['namespace'], desired['name']), (desired['peer_namespace'], desired['peer'])]
 
     def read_extra(self, kernel, state, current):
-        namespace = state['namespace']
-        if state['link_netnsid'] is None:
-            peer_namespace = namespace
-        else:
-            peer_namespace = kernel.namespace_of_nsid(namespace, state['link_netnsid'])
-        peer = None
-        if peer_namespace != '':
-            peer = kernel.link_by_index(peer_namespace, state['link_index'])
+        peer_namespace, peer = linked(kernel, state)
         current['peer'] = peer['name'] if peer else None
         current['peer_namespace'] = peer_namespace if peer_namespace != '' else UNNAMED
         if peer is not None:

@@ -172,6 +172,16 @@ def end_fields(end=MAIN, prefix=''):
     )
 
 
+def linked(kernel, state):
+    """(namespace, state) of the link IFLA_LINK points to (veth peer, macvlan parent); namespace '' if unnamed."""
+    namespace = state['namespace']
+    if state['link_netnsid'] is not None:
+        namespace = kernel.namespace_of_nsid(namespace, state['link_netnsid'])
+    if namespace == '' or not state['link_index']:
+        return namespace, None
+    return namespace, kernel.link_by_index(namespace, state['link_index'])
+
+
 def read_end(kernel, state, fields):
     return {field.key: field.read(kernel, state) for field in fields}
 
@@ -185,6 +195,7 @@ class LinkKind:
     ends = (MAIN,)
     mutually_exclusive = ()
     required_if = ()
+    required_by = None
 
     def argument_spec(self):
         spec = common_link_spec()
@@ -218,6 +229,17 @@ class LinkKind:
 
     def create_kwargs(self, kernel, obj):
         return {}
+
+    def create_from(self, desired):
+        """Namespace whose socket sends the create request (a parent's, for macvlan/ipvlan)."""
+        return desired['namespace']
+
+    def create_hints(self, desired):
+        """errno -> meaning, for errors of the create request that depend on this kind."""
+        return {}
+
+    def complete(self, kernel, desired):
+        """Fill desired values that depend on the kernel (e.g. an MTU derived from the underlay)."""
 
     def creates(self, desired):
         """(namespace, name) of every interface this kind's create request makes."""
@@ -261,6 +283,7 @@ class LinkObject:
                 and self.ends[MAIN][0] is not HOST:
             return None  # no namespace, so certainly no link: absent is already true
         self.kind.check_namespaces(kernel, self.desired)
+        self.kind.complete(kernel, self.desired)
         namespace, name = self.ends[MAIN]
         state = kernel.link(namespace, name)
         if state is None:
@@ -281,18 +304,31 @@ class LinkObject:
         later = []
         for field in self.fields:
             value = self.desired.get(field.key)
-            if field.end == MAIN and field.at_create and value is not None and not isinstance(field, IdentityField):
+            if isinstance(field, IdentityField):
+                continue
+            if field.end == MAIN and field.at_create and value is not None:
                 kwargs.update(field.set_kwargs(kernel, self, value))
-            elif not isinstance(field, IdentityField):
+            else:
                 later.append(field)
         kwargs.update(self.kind.create_kwargs(kernel, self))
+        sender = self.kind.create_from(self.desired)
+        if sender != namespace:
+            # Sent from the parent's namespace, created directly in the target namespace.
+            kwargs['net_ns_fd'] = kernel.namespace_fd(namespace)
         create = Step('create %s' % self.label(),
-                      lambda: kernel.link_add(namespace, **_resolve(kwargs)),
+                      lambda: kernel.link_add(sender, **_resolve(kwargs)),
                       lambda: kernel.link_del(namespace, name),
-                      kind=self.kind.kind)
+                      kind=self.kind.kind, hints=self.kind.create_hints(self.desired))
         return [create] + self._field_steps(kernel, dict.fromkeys(f.key for f in later), later)
 
+    def keep_on_recreate(self, current):
+        """A re-created link keeps the master and addresses it had unless they are given."""
+        for key in ('master', 'addresses'):
+            if self.desired.get(key) is None and current.get(key):
+                self.desired[key] = current[key]
+
     def plan_update(self, kernel, current):
+        self._refuse_other_kind(current, 'change')
         immutable = []
         for field in self.fields:
             desired = self.desired.get(field.key)
@@ -342,11 +378,16 @@ class LinkObject:
         undo = (lambda: kernel.link_set(namespace, name, **_resolve(undo_kwargs))) if undo_kwargs else None
         return Step('set %s on %s' % (changes, where(name, namespace)), do, undo)
 
-    def plan_delete(self, kernel, current):
+    def _refuse_other_kind(self, current, action):
         if current.get('kind') != self.kind.kind:
-            raise VnetError('%s is a %s, not a %s: refusing to delete it'
-                            % (where(current['name'], current['namespace']), current.get('kind'), self.kind.kind))
-        self.guard(kernel, MAIN, 'delete')
+            raise VnetError('name: %s exists as a %s, not a %s: refusing to %s it; remove it first or pick another name'
+                            % (where(current['name'], current['namespace']), current.get('kind'), self.kind.kind,
+                               action))
+
+    def plan_delete(self, kernel, current):
+        self._refuse_other_kind(current, 'delete')
+        for end in self.ends:
+            self.guard(kernel, end, 'delete')
         namespace, name = self.ends[MAIN]
         return [Step('delete %s' % self.label(), lambda: kernel.link_del(namespace, name), kind=self.kind.kind)]
 

@@ -20,6 +20,7 @@ def run_module(description):
         argument_spec=description.argument_spec(),
         mutually_exclusive=description.mutually_exclusive,
         required_if=description.required_if,
+        required_by=getattr(description, 'required_by', None),
         supports_check_mode=True,
     )
     ensure_pyroute2(module)

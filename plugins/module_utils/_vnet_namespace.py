@@ -45,6 +45,9 @@ class NamespaceObject:
     def label(self):
         return 'namespace %r' % self.name
 
+    def keep_on_recreate(self, current):
+        """Namespaces have nothing the kernel cannot change in place."""
+
     def read(self, kernel):
         status = kernel.namespace_status(self.name)
         if status == 'absent':

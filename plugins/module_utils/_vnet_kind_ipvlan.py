@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright: linux.vnet contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ipvlan: sub-interfaces sharing the parent's MAC, in l2/l3/l3s mode with bridge/private/vepa flags."""
+
+from __future__ import annotations
+
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import InfoField
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_parent import PARENT_OPTIONS, ParentedKind
+
+# include/uapi/linux/if_link.h: enum ipvlan_mode and the IPVLAN_F_* flags
+MODES = {'l2': 0, 'l3': 1, 'l3s': 2}
+FLAGS = {'bridge': 0, 'private': 1, 'vepa': 2}
+
+
+def _name_of(table):
+    names = {value: name for name, value in table.items()}
+    return lambda value: names.get(value, value) if isinstance(value, int) else str(value).lower()
+
+
+class Ipvlan(ParentedKind):
+    kind = 'ipvlan'
+    options = dict(
+        PARENT_OPTIONS,
+        mode=dict(type='str', default='l3', choices=sorted(MODES)),
+        flags=dict(type='str', default='bridge', choices=sorted(FLAGS)),
+    )
+    refused_parents = {
+        'ipvlan': 'an ipvlan cannot stack on an ipvlan; use its parent',
+        'macvlan': 'ipvlan and macvlan cannot share a lower device',
+        'macvtap': 'ipvlan and macvtap cannot share a lower device',
+    }
+    fields = ParentedKind.parent_fields + (
+        InfoField('mode', 'IFLA_IPVLAN_MODE', from_kernel=_name_of(MODES), to_kernel=MODES.get),
+        InfoField('flags', 'IFLA_IPVLAN_FLAGS', from_kernel=_name_of(FLAGS), to_kernel=FLAGS.get),
+    )
+
+    def desired(self, params):
+        desired = super().desired(params)
+        desired.update(mode=params['mode'], flags=params['flags'])
+        return desired

@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright: linux.vnet contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Kinds that hang off a parent link (macvlan, macvtap, ipvlan): the parent as an identity."""
+
+from __future__ import annotations
+
+from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import where
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import IdentityField, LinkKind, linked
+
+UNNAMED = '<unnamed namespace>'
+
+PARENT_OPTIONS = dict(
+    link=dict(type='str', required=True),
+    link_namespace=dict(type='str'),
+)
+
+
+class ParentedKind(LinkKind):
+    """A link created on a parent (``link`` in ``link_namespace``) and placed in ``namespace``."""
+
+    parent_fields = (IdentityField('link'), IdentityField('link_namespace'))
+    # parent kinds this kind refuses to stack on: kind -> why
+    refused_parents = {}
+
+    def desired(self, params):
+        desired = super().desired(params)
+        desired.update(link=validate.interface_name('link', params['link']),
+                       link_namespace=validate.namespace_name('link_namespace', params['link_namespace']))
+        return desired
+
+    def check_namespaces(self, kernel, desired):
+        kernel.require_namespace('namespace', desired['namespace'])
+        kernel.require_namespace('link_namespace', desired['link_namespace'])
+
+    def read_extra(self, kernel, state, current):
+        namespace, parent = linked(kernel, state)
+        current['link'] = parent['name'] if parent else None
+        current['link_namespace'] = namespace if namespace != '' else UNNAMED
+
+    def create_from(self, desired):
+        return desired['link_namespace']
+
+    def check_create(self, kernel, obj):
+        namespace, name = obj.desired['link_namespace'], obj.desired['link']
+        parent = kernel.link(namespace, name)
+        if parent is None:
+            raise VnetError('link: parent interface %s does not exist' % where(name, namespace))
+        why = self.refused_parents.get(parent['kind'])
+        if why:
+            raise VnetError('link: parent %s is a %s: %s' % (where(name, namespace), parent['kind'], why))
+        self._parent_index = parent['ifindex']
+
+    def create_kwargs(self, kernel, obj):
+        return {'link': self._parent_index}
