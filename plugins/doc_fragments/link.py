@@ -73,7 +73,7 @@ options:
 requirements:
   - pyroute2 >= 0.7.2 on the managed host (Debian/Ubuntu C(python3-pyroute2), or C(pip install pyroute2)).
     When the interpreter Ansible uses lacks it, the module re-runs itself with a system Python that has it.
-  - Root privileges on the managed host (C(become: true)).
+  - Root privileges on the managed host (C(become=true)).
 attributes:
   check_mode:
     support: full
