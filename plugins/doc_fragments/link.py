@@ -7,7 +7,7 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     # Options every linux.vnet link module shares (see plugins/module_utils/_vnet_link.py).
-    DOCUMENTATION = r'''
+    DOCUMENTATION = r"""
 options:
   name:
     description:
@@ -66,10 +66,10 @@ options:
         so that a typo cannot lock you out of the host.
     type: bool
     default: false
-'''
+"""
 
     # The pyroute2 requirement and the attributes every object module shares.
-    PYROUTE2 = r'''
+    PYROUTE2 = r"""
 requirements:
   - pyroute2 >= 0.7.2 on the managed host (Debian/Ubuntu C(python3-pyroute2), or C(pip install pyroute2)).
     When the interpreter Ansible uses lacks it, the module re-runs itself with a system Python that has it.
@@ -77,7 +77,8 @@ requirements:
 attributes:
   check_mode:
     support: full
-    description: Predicts exactly what a real run would change and never touches the host (not even to create a namespace).
+    description:
+      - Predicts exactly what a real run would change and never touches the host (not even to create a namespace).
   diff_mode:
     support: full
     description: Shows the managed attributes before and after.
@@ -85,4 +86,4 @@ attributes:
     support: full
     platforms: posix
     description: Linux only.
-'''
+"""

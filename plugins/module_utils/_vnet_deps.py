@@ -57,5 +57,7 @@ def ensure_pyroute2(module):
         )
     found = pyroute2_version()
     if found != 'unknown' and LooseVersion(found) < LooseVersion(PYROUTE2_MIN_VERSION):
-        module.fail_json(msg='pyroute2 %s (for %s) is too old: linux.vnet needs pyroute2 >= %s'
-                         % (found, sys.executable, PYROUTE2_MIN_VERSION))
+        module.fail_json(
+            msg='pyroute2 %s (for %s) is too old: linux.vnet needs pyroute2 >= %s'
+            % (found, sys.executable, PYROUTE2_MIN_VERSION)
+        )

@@ -100,7 +100,8 @@ def plan(obj, kernel):
             raise VnetError(
                 '%s exists with attributes the kernel cannot change in place: %s. '
                 'Set recreate: true to delete and re-create it.' % (obj.label(), '; '.join(immutable)),
-                differences=immutable)
+                differences=immutable,
+            )
         obj.keep_on_recreate(current)
         steps = obj.plan_delete(kernel, current) + obj.plan_create(kernel)
     return current, steps
@@ -117,8 +118,12 @@ def converge(obj, kernel, check_mode):
         if leftover:
             # The kernel accepted the requests but did not apply them: say so instead of
             # reporting a change on every run.
-            journal.fail(VnetError('%s: the kernel did not apply: %s' % (
-                obj.label(), '; '.join(step.description for step in leftover))), 'verify')
+            journal.fail(
+                VnetError(
+                    '%s: the kernel did not apply: %s' % (obj.label(), '; '.join(step.description for step in leftover))
+                ),
+                'verify',
+            )
     elif steps:
         after_state = obj.predict(current)
     return {

@@ -70,8 +70,10 @@ class Kernel:
 
     def require_namespace(self, option, name):
         if name is not None and self.namespace_status(name) != 'mounted':
-            raise VnetError('%s: namespace %r does not exist (create it first, e.g. with linux.vnet.vnet_namespace)'
-                            % (option, name))
+            raise VnetError(
+                '%s: namespace %r does not exist (create it first, e.g. with linux.vnet.vnet_namespace)'
+                % (option, name)
+            )
 
     def create_namespace(self, name):
         if self.namespace_status(name) == 'stale':
@@ -176,8 +178,9 @@ class Kernel:
 
     def addr(self, command, namespace, name, cidr):
         address, prefixlen = cidr.split('/')
-        self.ipr(namespace).addr(command, index=self.ifindex(namespace, name), address=address,
-                                 prefixlen=int(prefixlen))
+        self.ipr(namespace).addr(
+            command, index=self.ifindex(namespace, name), address=address, prefixlen=int(prefixlen)
+        )
 
     def route_oif(self, namespace, destination):
         """Interface index the namespace would send to ``destination`` through, or None."""

@@ -38,8 +38,9 @@ class PortsField(Field):
     """Interfaces enslaved to the bridge; with purge_ports the exact set."""
 
     def read(self, kernel, state):
-        return sorted(link['name'] for link in kernel.links(state['namespace'])
-                      if link['master_index'] == state['ifindex'])
+        return sorted(
+            link['name'] for link in kernel.links(state['namespace']) if link['master_index'] == state['ifindex']
+        )
 
     def differs(self, current, desired, obj):
         if desired is None:
@@ -62,15 +63,23 @@ class PortsField(Field):
                 raise VnetError('ports: interface %s does not exist' % where(port, namespace))
             obj.guard_link(kernel, namespace, port, 'enslave')
             previous = state['master_index'] if state else 0
-            steps.append(Step('enslave %s to bridge %s' % (where(port, namespace), bridge),
-                              _set_master(kernel, namespace, port, lambda: kernel.ifindex(namespace, bridge)),
-                              _set_master(kernel, namespace, port, lambda previous=previous: previous)))
+            steps.append(
+                Step(
+                    'enslave %s to bridge %s' % (where(port, namespace), bridge),
+                    _set_master(kernel, namespace, port, lambda: kernel.ifindex(namespace, bridge)),
+                    _set_master(kernel, namespace, port, lambda previous=previous: previous),
+                )
+            )
         if obj.desired['purge_ports']:
             for port in current:
                 if port not in desired:
-                    steps.append(Step('release %s from bridge %s' % (where(port, namespace), bridge),
-                                      _set_master(kernel, namespace, port, lambda: 0),
-                                      _set_master(kernel, namespace, port, lambda: kernel.ifindex(namespace, bridge))))
+                    steps.append(
+                        Step(
+                            'release %s from bridge %s' % (where(port, namespace), bridge),
+                            _set_master(kernel, namespace, port, lambda: 0),
+                            _set_master(kernel, namespace, port, lambda: kernel.ifindex(namespace, bridge)),
+                        )
+                    )
         return steps
 
 
@@ -99,8 +108,14 @@ class Bridge(LinkKind):
         timer('ageing_time', 'IFLA_BR_AGEING_TIME'),
         InfoField('priority', 'IFLA_BR_PRIORITY'),
         # Not sent with the create request, so that a kernel without it fails on this field alone.
-        InfoField('vlan_filtering', 'IFLA_BR_VLAN_FILTERING', from_kernel=bool, to_kernel=int, at_create=False,
-                  hint="this kernel's bridge has no VLAN filtering support (CONFIG_BRIDGE_VLAN_FILTERING)"),
+        InfoField(
+            'vlan_filtering',
+            'IFLA_BR_VLAN_FILTERING',
+            from_kernel=bool,
+            to_kernel=int,
+            at_create=False,
+            hint="this kernel's bridge has no VLAN filtering support (CONFIG_BRIDGE_VLAN_FILTERING)",
+        ),
         PortsField('ports'),
     )
 
@@ -117,6 +132,11 @@ class Bridge(LinkKind):
         ports = validate.unique_names('ports', params['ports'])
         if ports and desired['name'] in ports:
             raise VnetError('ports: a bridge cannot be its own port (%s)' % desired['name'])
-        desired.update(stp=params['stp'], priority=priority, vlan_filtering=params['vlan_filtering'],
-                       ports=sorted(ports) if ports is not None else None, purge_ports=params['purge_ports'])
+        desired.update(
+            stp=params['stp'],
+            priority=priority,
+            vlan_filtering=params['vlan_filtering'],
+            ports=sorted(ports) if ports is not None else None,
+            purge_ports=params['purge_ports'],
+        )
         return desired

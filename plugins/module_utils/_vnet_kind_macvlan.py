@@ -34,15 +34,19 @@ class _MacvlanFamily(ParentedKind):
 
     def create_hints(self, desired):
         if desired['mode'] == 'passthru':
-            return {errno.EINVAL: 'mode passthru needs the parent %r to itself, and it already has macvlan or '
-                                  'macvtap children; remove them or use another mode' % desired['link']}
-        return {errno.EINVAL: 'the parent %r refused the %s (a passthru child may own it already)'
-                              % (desired['link'], self.kind)}
+            return {
+                errno.EINVAL: 'mode passthru needs the parent %r to itself, and it already has macvlan or '
+                'macvtap children; remove them or use another mode' % desired['link']
+            }
+        return {
+            errno.EINVAL: 'the parent %r refused the %s (a passthru child may own it already)'
+            % (desired['link'], self.kind)
+        }
 
 
 class Macvlan(_MacvlanFamily):
     kind = 'macvlan'
-    refused_parents = {'macvtap': 'a macvlan cannot stack on a macvtap; use the macvtap\'s own parent'}
+    refused_parents = {'macvtap': "a macvlan cannot stack on a macvtap; use the macvtap's own parent"}
     fields = ParentedKind.parent_fields + (
         InfoField('mode', 'IFLA_MACVLAN_MODE', from_kernel=mode_name, to_kernel=MODES.get),
     )
@@ -50,8 +54,10 @@ class Macvlan(_MacvlanFamily):
 
 class Macvtap(_MacvlanFamily):
     kind = 'macvtap'
-    refused_parents = {'macvlan': 'a macvtap cannot stack on a macvlan; use the macvlan\'s own parent',
-                       'macvtap': 'a macvtap cannot stack on another macvtap'}
+    refused_parents = {
+        'macvlan': "a macvtap cannot stack on a macvlan; use the macvlan's own parent",
+        'macvtap': 'a macvtap cannot stack on another macvtap',
+    }
     fields = ParentedKind.parent_fields + (
         InfoField('mode', 'IFLA_MACVTAP_MODE', from_kernel=mode_name, to_kernel=MODES.get),
     )

@@ -80,8 +80,10 @@ class Veth(LinkKind):
         namespace, name = obj.ends[PEER]
         taken = kernel.link(namespace, name)
         if taken is not None:
-            raise VnetError('peer: %s already exists (a %s) in %s; pick another peer name or remove it first'
-                            % (name, taken['kind'], describe(namespace)))
+            raise VnetError(
+                'peer: %s already exists (a %s) in %s; pick another peer name or remove it first'
+                % (name, taken['kind'], describe(namespace))
+            )
 
     def create_kwargs(self, kernel, obj):
         peer = {'ifname': obj.desired['peer']}

@@ -95,13 +95,19 @@ class FdbField(Field):
         current = [self.pair(i) for i in current or []]
         wanted = [self.pair(i) for i in desired]
         steps = []
-        for command, undo, pairs in (('del', 'append', [p for p in current if p not in wanted]),
-                                     ('append', 'del', [p for p in wanted if p not in current])):
+        for command, undo, pairs in (
+            ('del', 'append', [p for p in current if p not in wanted]),
+            ('append', 'del', [p for p in wanted if p not in current]),
+        ):
             for mac, dst in pairs:
                 verb = 'add' if command == 'append' else 'delete'
-                steps.append(Step('%s fdb %s dst %s on %s' % (verb, mac, dst, where(name, namespace)),
-                                  _fdb(kernel, command, namespace, name, mac, dst),
-                                  _fdb(kernel, undo, namespace, name, mac, dst)))
+                steps.append(
+                    Step(
+                        '%s fdb %s dst %s on %s' % (verb, mac, dst, where(name, namespace)),
+                        _fdb(kernel, command, namespace, name, mac, dst),
+                        _fdb(kernel, undo, namespace, name, mac, dst),
+                    )
+                )
         return steps
 
 
@@ -136,10 +142,14 @@ class Vxlan(LinkKind):
         tos=dict(type='int'),
         udp_csum=dict(type='bool'),
         peers=dict(type='list', elements='str'),
-        fdb=dict(type='list', elements='dict', options=dict(
-            mac=dict(type='str', required=True),
-            dst=dict(type='str', required=True),
-        )),
+        fdb=dict(
+            type='list',
+            elements='dict',
+            options=dict(
+                mac=dict(type='str', required=True),
+                dst=dict(type='str', required=True),
+            ),
+        ),
     )
     mutually_exclusive = (('remote', 'group', 'peers'),)
     required_by = {'group': ('dev',)}
@@ -166,7 +176,9 @@ class Vxlan(LinkKind):
             port=_ranged('port', params['port'], 1, 65535),
             ttl=_ranged('ttl', params['ttl'], 0, 255),
             tos=_ranged('tos', params['tos'], 0, 255),
-            learning=params['learning'], proxy=params['proxy'], udp_csum=params['udp_csum'],
+            learning=params['learning'],
+            proxy=params['proxy'],
+            udp_csum=params['udp_csum'],
             local=_ip('local', params['local'], multicast=False) if params['local'] else None,
             remote=_ip('remote', params['remote'], multicast=False) if params['remote'] else None,
             group=_ip('group', params['group'], multicast=True) if params['group'] else None,
@@ -177,21 +189,30 @@ class Vxlan(LinkKind):
         peers = None
         if params['peers'] is not None:
             # duplicates are dropped and the host's own address never counts as a peer
-            peers = sorted({_ip('peers', p, multicast=False) for p in params['peers']} - {desired['local']},
-                           key=ipaddress.ip_address)
+            peers = sorted(
+                {_ip('peers', p, multicast=False) for p in params['peers']} - {desired['local']},
+                key=ipaddress.ip_address,
+            )
         desired['peers'] = peers
         fdb = None
         if params['fdb'] is not None:
-            pairs = {(mac_address('fdb.mac', e['mac']), _ip('fdb.dst', e['dst'], multicast=False))
-                     for e in params['fdb']}
+            pairs = {
+                (mac_address('fdb.mac', e['mac']), _ip('fdb.dst', e['dst'], multicast=False)) for e in params['fdb']
+            }
             fdb = [{'mac': mac, 'dst': dst} for mac, dst in sorted(pairs)]
         desired['fdb'] = fdb
-        families = {ipaddress.ip_address(a).version for a in
-                    [desired['local'], desired['remote'], desired['group']] + (peers or [])
-                    + [e['dst'] for e in fdb or []] if a}
+        families = {
+            ipaddress.ip_address(a).version
+            for a in [desired['local'], desired['remote'], desired['group']]
+            + (peers or [])
+            + [e['dst'] for e in fdb or []]
+            if a
+        }
         if len(families) > 1:
-            raise VnetError('local, remote, group, peers and fdb: IPv4 and IPv6 underlay addresses are mixed; '
-                            'one VXLAN device uses one underlay family')
+            raise VnetError(
+                'local, remote, group, peers and fdb: IPv4 and IPv6 underlay addresses are mixed; '
+                'one VXLAN device uses one underlay family'
+            )
         desired['_family'] = families.pop() if families else None
         return desired
 
@@ -218,5 +239,7 @@ class Vxlan(LinkKind):
         if desired['mtu'] is None:
             desired['mtu'] = maximum
         elif desired['mtu'] > maximum:
-            raise VnetError('mtu: %d is too large; an IPv%d underlay through %s with MTU %d carries at most %d'
-                            % (desired['mtu'], family, via, underlay['mtu'], maximum))
+            raise VnetError(
+                'mtu: %d is too large; an IPv%d underlay through %s with MTU %d carries at most %d'
+                % (desired['mtu'], family, via, underlay['mtu'], maximum)
+            )

@@ -14,9 +14,9 @@ from __future__ import annotations
 import os
 
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import NetlinkError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError, translate
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import NetlinkError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, describe, where
 
 MAIN = 'main'
@@ -93,7 +93,7 @@ class InfoField(SetField):
     """A kind attribute (IFLA_INFO_DATA), e.g. IFLA_BR_STP_STATE, in option units."""
 
     def __init__(self, key, nla, from_kernel=None, to_kernel=None, immutable=False, at_create=True, hint=None):
-        super().__init__(key, nla[len('IFLA_'):].lower(), to_kernel=to_kernel, at_create=at_create, hint=hint)
+        super().__init__(key, nla[len('IFLA_') :].lower(), to_kernel=to_kernel, at_create=at_create, hint=hint)
         self.nla = nla
         self.from_kernel = from_kernel or (lambda value: value)
         self.immutable = immutable
@@ -140,13 +140,21 @@ class AddressesField(Field):
             obj.guard(kernel, self.end, 're-address')
         steps = []
         for address in removals:
-            steps.append(Step('delete address %s from %s' % (address, where(name, namespace)),
-                              _addr(kernel, 'del', namespace, name, address),
-                              _addr(kernel, 'add', namespace, name, address)))
+            steps.append(
+                Step(
+                    'delete address %s from %s' % (address, where(name, namespace)),
+                    _addr(kernel, 'del', namespace, name, address),
+                    _addr(kernel, 'add', namespace, name, address),
+                )
+            )
         for address in additions:
-            steps.append(Step('add address %s to %s' % (address, where(name, namespace)),
-                              _addr(kernel, 'add', namespace, name, address),
-                              _addr(kernel, 'del', namespace, name, address)))
+            steps.append(
+                Step(
+                    'add address %s to %s' % (address, where(name, namespace)),
+                    _addr(kernel, 'add', namespace, name, address),
+                    _addr(kernel, 'del', namespace, name, address),
+                )
+            )
         return steps
 
 
@@ -279,8 +287,11 @@ class LinkObject:
     # ---- reading ----------------------------------------------------------
 
     def read(self, kernel):
-        if self.state == 'absent' and kernel.namespace_status(self.ends[MAIN][0] or '') == 'absent' \
-                and self.ends[MAIN][0] is not HOST:
+        if (
+            self.state == 'absent'
+            and kernel.namespace_status(self.ends[MAIN][0] or '') == 'absent'
+            and self.ends[MAIN][0] is not HOST
+        ):
             return None  # no namespace, so certainly no link: absent is already true
         self.kind.check_namespaces(kernel, self.desired)
         self.kind.complete(kernel, self.desired)
@@ -315,10 +326,13 @@ class LinkObject:
         if sender != namespace:
             # Sent from the parent's namespace, created directly in the target namespace.
             kwargs['net_ns_fd'] = kernel.namespace_fd(namespace)
-        create = Step('create %s' % self.label(),
-                      lambda: kernel.link_add(sender, **_resolve(kwargs)),
-                      lambda: kernel.link_del(namespace, name),
-                      kind=self.kind.kind, hints=self.kind.create_hints(self.desired))
+        create = Step(
+            'create %s' % self.label(),
+            lambda: kernel.link_add(sender, **_resolve(kwargs)),
+            lambda: kernel.link_del(namespace, name),
+            kind=self.kind.kind,
+            hints=self.kind.create_hints(self.desired),
+        )
         return [create] + self._field_steps(kernel, dict.fromkeys(f.key for f in later), later)
 
     def keep_on_recreate(self, current):
@@ -371,8 +385,9 @@ class LinkObject:
                 kernel.link_set(namespace, name, **_resolve(kwargs))
             except NetlinkError as exc:
                 if exc.code == 95 and hints:
-                    raise VnetError('set %s on %s failed: %s' % (changes, where(name, namespace), ' / '.join(hints)),
-                                    errno=95) from None
+                    raise VnetError(
+                        'set %s on %s failed: %s' % (changes, where(name, namespace), ' / '.join(hints)), errno=95
+                    ) from None
                 raise translate(exc, 'set %s on %s' % (changes, where(name, namespace))) from None
 
         undo = (lambda: kernel.link_set(namespace, name, **_resolve(undo_kwargs))) if undo_kwargs else None
@@ -380,9 +395,10 @@ class LinkObject:
 
     def _refuse_other_kind(self, current, action):
         if current.get('kind') != self.kind.kind:
-            raise VnetError('name: %s exists as a %s, not a %s: refusing to %s it; remove it first or pick another name'
-                            % (where(current['name'], current['namespace']), current.get('kind'), self.kind.kind,
-                               action))
+            raise VnetError(
+                'name: %s exists as a %s, not a %s: refusing to %s it; remove it first or pick another name'
+                % (where(current['name'], current['namespace']), current.get('kind'), self.kind.kind, action)
+            )
 
     def plan_delete(self, kernel, current):
         self._refuse_other_kind(current, 'delete')
@@ -436,8 +452,10 @@ class LinkObject:
         if server and namespace is HOST and state['ifindex'] in kernel.address_ifindexes(namespace, server):
             reasons.append('it holds %s, the address of the Ansible connection' % server)
         if reasons:
-            raise VnetError('refusing to %s %s: %s. Set force: true if you really mean it.'
-                            % (action, where(name, namespace), ' and '.join(reasons)))
+            raise VnetError(
+                'refusing to %s %s: %s. Set force: true if you really mean it.'
+                % (action, where(name, namespace), ' and '.join(reasons))
+            )
 
 
 def connection_address():

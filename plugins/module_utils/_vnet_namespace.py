@@ -79,34 +79,48 @@ class NamespaceObject:
             with kernel.inside(self.name):
                 with open(os.path.join(PROC_SYS, validate.sysctl_path(key)), 'w') as handle:
                     handle.write(value)
+
         return write
 
     def _settings_steps(self, kernel, current):
         steps = []
         if self.loopback and not current.get('loopback'):
-            steps.append(Step('bring lo up in %s' % self.label(),
-                              lambda: kernel.link_set(self.name, 'lo', state='up'),
-                              lambda: kernel.link_set(self.name, 'lo', state='down')))
+            steps.append(
+                Step(
+                    'bring lo up in %s' % self.label(),
+                    lambda: kernel.link_set(self.name, 'lo', state='up'),
+                    lambda: kernel.link_set(self.name, 'lo', state='down'),
+                )
+            )
         old = current.get('sysctls', {})
         for key, value in sorted(self.sysctls.items()):
             if old.get(key) != value:
                 undo = self._write_sysctl(kernel, key, old[key]) if key in old else None
-                steps.append(Step('set sysctl %s=%s in %s' % (key, value, self.label()),
-                                  self._write_sysctl(kernel, key, value), undo))
+                steps.append(
+                    Step(
+                        'set sysctl %s=%s in %s' % (key, value, self.label()),
+                        self._write_sysctl(kernel, key, value),
+                        undo,
+                    )
+                )
         return steps
 
     def plan_create(self, kernel):
-        create = Step('create %s' % self.label(),
-                      lambda: kernel.create_namespace(self.name),
-                      lambda: kernel.delete_namespace(self.name))
+        create = Step(
+            'create %s' % self.label(),
+            lambda: kernel.create_namespace(self.name),
+            lambda: kernel.delete_namespace(self.name),
+        )
         return [create] + self._settings_steps(kernel, {})
 
     def plan_update(self, kernel, current):
         if current['state'] == 'stale':
             # A file in /run/netns without its mount (left by a crash or a reboot): repair it.
-            repair = Step('repair stale %s (file without namespace mount)' % self.label(),
-                          lambda: kernel.create_namespace(self.name),
-                          lambda: kernel.delete_namespace(self.name))
+            repair = Step(
+                'repair stale %s (file without namespace mount)' % self.label(),
+                lambda: kernel.create_namespace(self.name),
+                lambda: kernel.delete_namespace(self.name),
+            )
             return [repair] + self._settings_steps(kernel, {}), []
         return self._settings_steps(kernel, current), []
 
@@ -116,16 +130,18 @@ class NamespaceObject:
     def predict(self, current):
         if self.state == 'absent':
             return None
-        after = {'state': 'present', 'loopback': True if self.loopback else (current or {}).get('loopback'),
-                 'sysctls': dict((current or {}).get('sysctls') or {})}
+        after = {
+            'state': 'present',
+            'loopback': True if self.loopback else (current or {}).get('loopback'),
+            'sysctls': dict((current or {}).get('sysctls') or {}),
+        }
         after['sysctls'].update(self.sysctls)
         return after
 
     def projection(self, state):
         if state is None:
             return {'name': self.name, 'state': 'absent'}
-        return {'name': self.name, 'state': state['state'], 'loopback': state['loopback'],
-                'sysctls': state['sysctls']}
+        return {'name': self.name, 'state': state['state'], 'loopback': state['loopback'], 'sysctls': state['sysctls']}
 
     def report(self, state):
         view = self.projection(state)

@@ -27,8 +27,10 @@ class ParentedKind(LinkKind):
 
     def desired(self, params):
         desired = super().desired(params)
-        desired.update(link=validate.interface_name('link', params['link']),
-                       link_namespace=validate.namespace_name('link_namespace', params['link_namespace']))
+        desired.update(
+            link=validate.interface_name('link', params['link']),
+            link_namespace=validate.namespace_name('link_namespace', params['link_namespace']),
+        )
         return desired
 
     def check_namespaces(self, kernel, desired):

@@ -27,14 +27,14 @@ def interface_name(option, value):
         raise VnetError('%s: an interface name must be a non-empty string' % option)
     size = len(value.encode('utf-8'))
     if size > IFNAMSIZ - 1:
-        raise VnetError('%s: interface name %r is %d bytes, the kernel allows at most %d'
-                        % (option, value, size, IFNAMSIZ - 1))
+        raise VnetError(
+            '%s: interface name %r is %d bytes, the kernel allows at most %d' % (option, value, size, IFNAMSIZ - 1)
+        )
     if value in ('.', '..'):
         raise VnetError('%s: %r is not a valid interface name' % (option, value))
     bad = sorted({c for c in value if c in '/:' or c.isspace() or ord(c) < 32 or ord(c) == 127})
     if bad:
-        raise VnetError('%s: interface name %r must not contain %s'
-                        % (option, value, ', '.join(repr(c) for c in bad)))
+        raise VnetError('%s: interface name %r must not contain %s' % (option, value, ', '.join(repr(c) for c in bad)))
     return value
 
 
@@ -45,8 +45,10 @@ def namespace_name(option, value):
     if not isinstance(value, str) or value == '':
         raise VnetError('%s: a namespace name must be a non-empty string' % option)
     if value in ('.', '..') or len(value) > NAMESPACE_MAX or not _NAMESPACE_RE.match(value):
-        raise VnetError('%s: %r is not a valid namespace name (a file name of at most %d characters '
-                        'from A-Z a-z 0-9 _ . -, not "." or "..")' % (option, value[:80], NAMESPACE_MAX))
+        raise VnetError(
+            '%s: %r is not a valid namespace name (a file name of at most %d characters '
+            'from A-Z a-z 0-9 _ . -, not "." or "..")' % (option, value[:80], NAMESPACE_MAX)
+        )
     return value
 
 
@@ -56,8 +58,9 @@ def mac_address(option, value):
         return None
     text = str(value).strip().lower().replace('-', ':')
     if not _MAC_RE.match(text):
-        raise VnetError('%s: %r is not a MAC address (expected six hex pairs, e.g. 02:00:00:00:00:01)'
-                        % (option, value))
+        raise VnetError(
+            '%s: %r is not a MAC address (expected six hex pairs, e.g. 02:00:00:00:00:01)' % (option, value)
+        )
     if int(text[:2], 16) & 1:
         raise VnetError('%s: %s is a multicast address; an interface needs a unicast MAC' % (option, text))
     if text == '00:00:00:00:00:00':
@@ -132,8 +135,10 @@ def sysctls(option, values):
     result = {}
     for key, value in values.items():
         if not isinstance(key, str) or not _SYSCTL_KEY_RE.match(key) or '..' in key:
-            raise VnetError('%s: %r is not a per-namespace sysctl; only net.* keys are namespaced '
-                            '(e.g. net.ipv4.ip_forward)' % (option, key))
+            raise VnetError(
+                '%s: %r is not a per-namespace sysctl; only net.* keys are namespaced '
+                '(e.g. net.ipv4.ip_forward)' % (option, key)
+            )
         if isinstance(value, bool):
             value = int(value)
         text = ' '.join(str(value).split())

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: vnet_bridge
 short_description: Manage Linux bridges, their STP settings and their ports
 version_added: 0.1.0
@@ -64,9 +64,9 @@ seealso:
   - module: linux.vnet.vnet_namespace
 author:
   - linux.vnet contributors
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: A bridge with an address, STP on and fast forwarding
   linux.vnet.vnet_bridge:
     name: br0
@@ -89,9 +89,9 @@ EXAMPLES = r'''
   linux.vnet.vnet_bridge:
     name: br0
     state: absent
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 link:
   description: The bridge after the run (predicted in check mode).
   returned: always
@@ -177,7 +177,7 @@ actions:
   type: list
   elements: str
   sample: ["create bridge 'br0' in the host namespace"]
-'''
+"""
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kind_bridge import Bridge
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_module import run_module

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: vnet_ipvlan
 short_description: Manage ipvlan interfaces
 version_added: 0.1.0
@@ -47,9 +47,9 @@ seealso:
   - module: linux.vnet.vnet_macvlan
 author:
   - linux.vnet contributors
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: An ipvlan child of the uplink for container c1
   linux.vnet.vnet_ipvlan:
     name: ipv0
@@ -66,9 +66,9 @@ EXAMPLES = r'''
     link: ens3
     mode: l2
     flags: private
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 link:
   description: The interface after the run (predicted in check mode).
   returned: always
@@ -137,7 +137,7 @@ actions:
   type: list
   elements: str
   sample: ["create ipvlan 'ipv0' in namespace 'c1'"]
-'''
+"""
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kind_ipvlan import Ipvlan
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_module import run_module

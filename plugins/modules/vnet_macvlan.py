@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: vnet_macvlan
 short_description: Manage macvlan and macvtap interfaces
 version_added: 0.1.0
@@ -50,9 +50,9 @@ seealso:
   - module: linux.vnet.vnet_veth
 author:
   - linux.vnet contributors
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: A container on the host's uplink, with its own MAC, in namespace c1
   linux.vnet.vnet_macvlan:
     name: mv0
@@ -80,9 +80,9 @@ EXAMPLES = r'''
 - name: Show the character device to give to QEMU
   ansible.builtin.debug:
     msg: "{{ tap.link.tap_device }}"
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 link:
   description: The interface after the run (predicted in check mode).
   returned: always
@@ -152,7 +152,7 @@ actions:
   type: list
   elements: str
   sample: ["create macvlan 'mv0' in namespace 'c1'"]
-'''
+"""
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kind_macvlan import MacvlanSpec
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_module import run_module

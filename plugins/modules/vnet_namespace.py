@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: vnet_namespace
 short_description: Manage named Linux network namespaces
 version_added: 0.1.0
@@ -47,9 +47,9 @@ seealso:
   - module: linux.vnet.vnet_bridge
 author:
   - linux.vnet contributors
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: A namespace for a simulated container, with forwarding on
   linux.vnet.vnet_namespace:
     name: blue
@@ -61,9 +61,9 @@ EXAMPLES = r'''
   linux.vnet.vnet_namespace:
     name: blue
     state: absent
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 namespace:
   description: The namespace after the run (predicted in check mode).
   returned: always
@@ -95,7 +95,7 @@ actions:
   type: list
   elements: str
   sample: ["create namespace 'blue'", "bring lo up in namespace 'blue'"]
-'''
+"""
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_module import run_module
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_namespace import NamespaceSpec

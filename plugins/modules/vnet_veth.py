@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: vnet_veth
 short_description: Manage veth pairs, either end in any network namespace
 version_added: 0.1.0
 description:
   - Creates, updates and deletes a veth pair. The peer is created directly in its namespace (never moved there later).
-  - Manages both ends, addresses (the exact set when given), MTU (the same on both ends), MACs, bridge masters and up/down.
+  - Manages both ends - addresses (the exact set when given), MTU (the same on both ends), MACs, bridge masters
+    and up/down.
   - The peer name and the peer namespace cannot change in place. An existing pair with another peer fails with the
     differences, or is deleted and re-created with O(recreate=true).
   - A failure part-way (for example an address the peer namespace refuses) removes the pair this run created.
@@ -55,9 +56,9 @@ seealso:
   - module: linux.vnet.vnet_bridge
 author:
   - linux.vnet contributors
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: A container namespace
   linux.vnet.vnet_namespace:
     name: c1
@@ -85,9 +86,9 @@ EXAMPLES = r'''
     name: c1-host
     peer: eth0
     state: absent
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 link:
   description: The pair after the run (predicted in check mode), seen from O(name)'s end.
   returned: always
@@ -169,7 +170,7 @@ actions:
   type: list
   elements: str
   sample: ["create veth 'c1-host' in the host namespace"]
-'''
+"""
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kind_veth import Veth
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_module import run_module

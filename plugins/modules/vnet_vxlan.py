@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-DOCUMENTATION = r'''
+DOCUMENTATION = r"""
 module: vnet_vxlan
 short_description: Manage VXLAN interfaces, their peers and static forwarding entries
 version_added: 0.1.0
@@ -102,9 +102,9 @@ seealso:
   - module: linux.vnet.vnet_bridge
 author:
   - linux.vnet contributors
-'''
+"""
 
-EXAMPLES = r'''
+EXAMPLES = r"""
 - name: VNI 100 to every other host of the group, attached to bridge br100
   linux.vnet.vnet_vxlan:
     name: vx100
@@ -137,9 +137,9 @@ EXAMPLES = r'''
     name: vx100
     vni: 101
     recreate: true
-'''
+"""
 
-RETURN = r'''
+RETURN = r"""
 link:
   description: The interface after the run (predicted in check mode).
   returned: always
@@ -245,8 +245,10 @@ actions:
   returned: always
   type: list
   elements: str
-  sample: ["create vxlan 'vx100' in the host namespace", "add fdb 00:00:00:00:00:00 dst 192.0.2.2 on 'vx100' in the host namespace"]
-'''
+  sample:
+    - create vxlan 'vx100' in the host namespace
+    - add fdb 00:00:00:00:00:00 dst 192.0.2.2 on 'vx100' in the host namespace
+"""
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kind_vxlan import Vxlan
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_module import run_module
