@@ -114,7 +114,10 @@ def converge(obj, kernel, check_mode):
     if steps and not check_mode:
         journal = Journal()
         journal.apply(steps)
-        after_state, leftover = plan(obj, kernel)
+        try:
+            after_state, leftover = plan(obj, kernel)
+        except Exception as exc:
+            journal.fail(exc, 'read back %s' % obj.label())
         if leftover:
             # The kernel accepted the requests but did not apply them: say so instead of
             # reporting a change on every run.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import IPRoute, NetlinkError, netns
+from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import IPRoute, NetlinkError, netns
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_validate import is_ipv6_link_local, sort_addresses
 

@@ -125,7 +125,8 @@ class Bridge(LinkKind):
             value = params[name]
             if value is not None and not low <= value <= high:
                 raise VnetError('%s: %s seconds is outside %s-%s' % (name, value, low, high))
-            desired[name] = None if value is None else round(float(value), 2)
+            # 0.1 s is exact in jiffies for every HZ the kernel offers (100, 250, 300, 1000)
+            desired[name] = None if value is None else round(float(value), 1)
         priority = params['priority']
         if priority is not None and not 0 <= priority <= 65535:
             raise VnetError('priority: %d is outside 0-65535' % priority)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import NetlinkError
+from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import NetlinkError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError, translate
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, describe, where

@@ -1,21 +1,41 @@
 # -*- coding: utf-8 -*-
 # Copyright: linux.vnet contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The body of every object module's main(): spec -> validate -> engine -> result."""
+"""The body of every object module's main(): spec -> dependency -> validate -> engine -> result."""
 
 from __future__ import annotations
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import ensure_pyroute2
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import ensure
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import converge
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import Kernel
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import LinkObject
+
+
+class KernelBackend:
+    """Default for object descriptions: pyroute2 and the netlink Kernel (imported lazily, ~0.4 s)."""
+
+    @staticmethod
+    def dependency():
+        from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import PYROUTE2
+
+        return PYROUTE2
+
+    @staticmethod
+    def open(params):
+        from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import Kernel
+
+        return Kernel()
+
+    @staticmethod
+    def build(description, params):
+        from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import LinkObject
+
+        return LinkObject(description, params)
 
 
 def run_module(description):
-    """``description`` is a LinkKind or another spec with argument_spec() and build()."""
+    """``description``: a LinkKind, or a spec with argument_spec() and build() (and optionally a backend)."""
     module = AnsibleModule(
         argument_spec=description.argument_spec(),
         mutually_exclusive=description.mutually_exclusive,
@@ -23,15 +43,16 @@ def run_module(description):
         required_by=getattr(description, 'required_by', None),
         supports_check_mode=True,
     )
-    ensure_pyroute2(module)
+    backend = getattr(description, 'backend', KernelBackend)
+    ensure(module, backend.dependency())
     try:
         build = getattr(description, 'build', None)
-        obj = build(module.params) if build else LinkObject(description, module.params)
-        kernel = Kernel()
+        obj = build(module.params) if build else backend.build(description, module.params)
+        connection = backend.open(module.params)
         try:
-            result = converge(obj, kernel, module.check_mode)
+            result = converge(obj, connection, module.check_mode)
         finally:
-            kernel.close()
+            connection.close()
     except VnetError as exc:
         module.fail_json(msg=exc.msg, **exc.details)
     if not module._diff:

@@ -21,20 +21,33 @@ _MAC_RE = re.compile(r'^[0-9a-f]{2}(:[0-9a-f]{2}){5}$')
 _SYSCTL_KEY_RE = re.compile(r'^net[./][A-Za-z0-9_./-]+$')
 
 
+# The kernel (dev_valid_name) refuses '/', ':' and the bytes its isspace() accepts, NBSP (0xa0) included.
+_BAD_NAME_BYTES = frozenset(b'/:\t\n\v\f\r \xa0\x00')
+
+
 def interface_name(option, value):
     """An interface name the kernel accepts: 1-15 bytes, no '/', ':' or whitespace."""
     if not isinstance(value, str) or value == '':
         raise VnetError('%s: an interface name must be a non-empty string' % option)
-    size = len(value.encode('utf-8'))
-    if size > IFNAMSIZ - 1:
+    try:
+        raw = value.encode('utf-8')
+    except UnicodeEncodeError:
+        raise VnetError('%s: interface name %r is not valid UTF-8 text' % (option, value)) from None
+    if len(raw) > IFNAMSIZ - 1:
         raise VnetError(
-            '%s: interface name %r is %d bytes, the kernel allows at most %d' % (option, value, size, IFNAMSIZ - 1)
+            '%s: interface name %r is %d bytes, the kernel allows at most %d' % (option, value, len(raw), IFNAMSIZ - 1)
         )
     if value in ('.', '..'):
         raise VnetError('%s: %r is not a valid interface name' % (option, value))
-    bad = sorted({c for c in value if c in '/:' or c.isspace() or ord(c) < 32 or ord(c) == 127})
+    bad = sorted(
+        {c for c in value if c in '/:' or c.isspace() or ord(c) < 32 or ord(c) == 127}
+        | {c for c in value if any(byte in _BAD_NAME_BYTES for byte in c.encode('utf-8'))}
+    )
     if bad:
-        raise VnetError('%s: interface name %r must not contain %s' % (option, value, ', '.join(repr(c) for c in bad)))
+        raise VnetError(
+            '%s: interface name %r must not contain %s (no /, :, whitespace or control characters)'
+            % (option, value, ', '.join(repr(c) for c in bad))
+        )
     return value
 
 
@@ -44,7 +57,7 @@ def namespace_name(option, value):
         return None
     if not isinstance(value, str) or value == '':
         raise VnetError('%s: a namespace name must be a non-empty string' % option)
-    if value in ('.', '..') or len(value) > NAMESPACE_MAX or not _NAMESPACE_RE.match(value):
+    if value in ('.', '..') or len(value) > NAMESPACE_MAX or not _NAMESPACE_RE.fullmatch(value):
         raise VnetError(
             '%s: %r is not a valid namespace name (a file name of at most %d characters '
             'from A-Z a-z 0-9 _ . -, not "." or "..")' % (option, value[:80], NAMESPACE_MAX)
@@ -71,6 +84,8 @@ def mac_address(option, value):
 def interface_address(option, value):
     """One address with prefix length, normalised ('10.0.0.1/24', 'fd00::1/64')."""
     text = str(value).strip()
+    if '%' in text:
+        raise VnetError('%s: %r has a scope id; give the address without %%<interface>' % (option, value))
     if '/' not in text:
         raise VnetError('%s: %r needs a prefix length (for example 10.0.0.1/24)' % (option, value))
     try:
@@ -134,13 +149,15 @@ def sysctls(option, values):
         return {}
     result = {}
     for key, value in values.items():
-        if not isinstance(key, str) or not _SYSCTL_KEY_RE.match(key) or '..' in key:
+        if not isinstance(key, str) or not _SYSCTL_KEY_RE.fullmatch(key) or '..' in key:
             raise VnetError(
                 '%s: %r is not a per-namespace sysctl; only net.* keys are namespaced '
                 '(e.g. net.ipv4.ip_forward)' % (option, key)
             )
         if isinstance(value, bool):
             value = int(value)
+        if value is None or isinstance(value, (dict, list)):
+            raise VnetError('%s: value of %s must be a number or a string, not %r' % (option, key, value))
         text = ' '.join(str(value).split())
         if text == '' or '\n' in str(value).strip():
             raise VnetError('%s: value of %s must be a single non-empty line' % (option, key))
