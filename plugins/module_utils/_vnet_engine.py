@@ -129,9 +129,12 @@ def converge(obj, kernel, check_mode):
             )
     elif steps:
         after_state = obj.predict(current)
-    return {
+    result = {
         'changed': bool(steps),
         'actions': [step.description for step in steps],
         'diff': {'before': obj.projection(current), 'after': obj.projection(after_state)},
         obj.result_key: obj.report(after_state),
     }
+    if getattr(obj, 'warnings', None):
+        result['warnings'] = obj.warnings
+    return result

@@ -57,4 +57,6 @@ def run_module(description):
         module.fail_json(msg=exc.msg, **exc.details)
     if not module._diff:
         result.pop('diff')
+    for warning in result.pop('warnings', []):
+        module.warn(warning)
     module.exit_json(**result)
