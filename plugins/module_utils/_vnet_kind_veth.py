@@ -76,6 +76,11 @@ class Veth(LinkKind):
         if peer is not None:
             current.update(read_end(kernel, peer, self.peer_fields))
 
+    def deleted_with(self, current):
+        if current.get('peer') and current.get('peer_namespace') != UNNAMED:
+            return [(current['peer_namespace'], current['peer'])]
+        return []
+
     def check_create(self, kernel, obj):
         namespace, name = obj.ends[PEER]
         taken = kernel.link(namespace, name)

@@ -238,6 +238,10 @@ class LinkKind:
     def create_kwargs(self, kernel, obj):
         return {}
 
+    def deleted_with(self, current):
+        """(namespace, name) of other interfaces the kernel deletes together with this one."""
+        return []
+
     def create_from(self, desired):
         """Namespace whose socket sends the create request (a parent's, for macvlan/ipvlan)."""
         return desired['namespace']
@@ -293,8 +297,11 @@ class LinkObject:
             and self.ends[MAIN][0] is not HOST
         ):
             return None  # no namespace, so certainly no link: absent is already true
-        self.kind.check_namespaces(kernel, self.desired)
-        self.kind.complete(kernel, self.desired)
+        if self.state == 'absent':
+            kernel.require_namespace('namespace', self.ends[MAIN][0])  # the other ends do not matter
+        else:
+            self.kind.check_namespaces(kernel, self.desired)
+            self.kind.complete(kernel, self.desired)
         namespace, name = self.ends[MAIN]
         state = kernel.link(namespace, name)
         if state is None:
@@ -402,8 +409,9 @@ class LinkObject:
 
     def plan_delete(self, kernel, current):
         self._refuse_other_kind(current, 'delete')
-        for end in self.ends:
-            self.guard(kernel, end, 'delete')
+        self.guard(kernel, MAIN, 'delete')
+        for namespace, name in self.kind.deleted_with(current):
+            self.guard_link(kernel, namespace, name, 'delete')
         namespace, name = self.ends[MAIN]
         return [Step('delete %s' % self.label(), lambda: kernel.link_del(namespace, name), kind=self.kind.kind)]
 
@@ -440,7 +448,7 @@ class LinkObject:
         self.guard_link(kernel, namespace, name, action)
 
     def guard_link(self, kernel, namespace, name, action):
-        if self.force:
+        if self.force or (namespace is not HOST and kernel.namespace_status(namespace) != 'mounted'):
             return
         state = kernel.link(namespace, name)
         if state is None:
