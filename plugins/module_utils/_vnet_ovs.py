@@ -170,6 +170,18 @@ def _read_port(port):
     }
 
 
+def read_bridge(row):
+    """A Bridge row with its ports (its own local port excepted), under the option names."""
+    ports = [_read_port(port) for port in row.ports if port.name != row.name]
+    return {
+        'datapath_type': row.datapath_type or 'system',
+        'fail_mode': _scalar(row.fail_mode),
+        'external_ids': dict(row.external_ids),
+        'other_config': dict(row.other_config),
+        'ports': sorted(ports, key=lambda p: p['name']),
+    }
+
+
 class OvsBridgeObject:
     result_key = 'bridge'
     recreate = False
@@ -210,14 +222,7 @@ class OvsBridgeObject:
         self._row = row
         if row is None:
             return None
-        ports = [_read_port(port) for port in row.ports if port.name != self.name]
-        return {
-            'datapath_type': row.datapath_type or 'system',
-            'fail_mode': _scalar(row.fail_mode),
-            'external_ids': dict(row.external_ids),
-            'other_config': dict(row.other_config),
-            'ports': sorted(ports, key=lambda p: p['name']),
-        }
+        return read_bridge(row)
 
     def _owner(self, port_name):
         for bridge in self._rows.values():

@@ -1,0 +1,150 @@
+# -*- coding: utf-8 -*-
+# Copyright: linux.vnet contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ICMP echo from inside a namespace with a raw socket: no ping binary needed on the host."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import select
+import socket
+import struct
+import time
+
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
+
+ECHO = {4: (8, 0), 6: (128, 129)}  # family -> (request type, reply type)
+PAYLOAD = b'linux.vnet.vnet_ping'
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b'\0'
+    total = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    total = (total >> 16) + (total & 0xFFFF)
+    total += total >> 16
+    return ~total & 0xFFFF
+
+
+def target_address(value):
+    try:
+        return ipaddress.ip_address(str(value).strip())
+    except ValueError:
+        raise VnetError('targets: %r is not an IPv4 or IPv6 address' % (value,)) from None
+
+
+def open_socket(kernel, namespace, version):
+    """A raw ICMP socket living in ``namespace`` (sockets keep the namespace they were made in)."""
+    family, proto = (socket.AF_INET, socket.IPPROTO_ICMP) if version == 4 else (socket.AF_INET6, socket.IPPROTO_ICMPV6)
+    with kernel.inside(namespace):
+        return socket.socket(family, socket.SOCK_RAW, proto)
+
+
+def ping(kernel, namespace, target, count, timeout, interval=0.2):
+    """Send ``count`` echo requests to ``target``; return the per-target result."""
+    address = target_address(target)
+    request_type, reply_type = ECHO[address.version]
+    ident = (os.getpid() ^ id(address)) & 0xFFFF
+    rtts = []
+    sock = open_socket(kernel, namespace, address.version)
+    try:
+        for seq in range(1, count + 1):
+            header = struct.pack('!BBHHH', request_type, 0, 0, ident, seq)
+            packet = header + PAYLOAD
+            if address.version == 4:  # the kernel fills in the ICMPv6 checksum itself
+                packet = struct.pack('!BBHHH', request_type, 0, checksum(packet), ident, seq) + PAYLOAD
+            sent = time.monotonic()
+            try:
+                sock.sendto(packet, (str(address), 0))
+            except OSError:
+                continue  # no route: counts as lost
+            rtt = _wait_reply(sock, address, reply_type, ident, seq, sent, timeout)
+            if rtt is not None:
+                rtts.append(rtt)
+            if seq < count:
+                time.sleep(interval)
+    finally:
+        sock.close()
+    result = {
+        'target': str(address),
+        'reachable': bool(rtts),
+        'sent': count,
+        'received': len(rtts),
+        'loss_percent': round(100.0 * (count - len(rtts)) / count, 1),
+    }
+    if rtts:
+        result.update(
+            rtt_min_ms=round(min(rtts), 3), rtt_avg_ms=round(sum(rtts) / len(rtts), 3), rtt_max_ms=round(max(rtts), 3)
+        )
+    return result
+
+
+def _wait_reply(sock, address, reply_type, ident, seq, sent, timeout):
+    """Round-trip time in ms of the matching echo reply, or None after ``timeout`` seconds."""
+    deadline = sent + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        ready, _, _ = select.select([sock], [], [], left)
+        if not ready:
+            return None
+        data, source = sock.recvfrom(2048)
+        if ipaddress.ip_address(source[0].split('%')[0]) != address:
+            continue
+        if address.version == 4:
+            data = data[(data[0] & 0x0F) * 4 :]  # IPv4 raw sockets include the IP header
+        if len(data) < 8:
+            continue
+        kind, _code, _sum, got_ident, got_seq = struct.unpack('!BBHHH', data[:8])
+        if kind == reply_type and got_ident == ident and got_seq == seq:
+            return (time.monotonic() - sent) * 1000.0
+
+
+def run_ping(module):
+    """vnet_ping's main(): ping every target, then hold the result against ``expect``."""
+    from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import PYROUTE2
+    from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import ensure
+    from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import Kernel
+    from ansible_collections.linux.vnet.plugins.module_utils._vnet_validate import namespace_name
+
+    ensure(module, PYROUTE2)
+    params = module.params
+    try:
+        namespace = namespace_name('namespace', params['namespace'])
+        targets = [target_address(t) for t in params['targets']]
+        if params['count'] < 1 or params['timeout'] <= 0:
+            raise VnetError('count and timeout: count must be at least 1 and timeout above 0')
+        kernel = Kernel()
+        try:
+            kernel.require_namespace('namespace', namespace)
+            results = [ping(kernel, namespace, str(t), params['count'], params['timeout']) for t in targets]
+        finally:
+            kernel.close()
+    except VnetError as exc:
+        module.fail_json(msg=exc.msg, **exc.details)
+    except PermissionError:
+        module.fail_json(msg='raw ICMP sockets need root (become: true)')
+    result = {
+        'changed': False,
+        'results': results,
+        # not 'unreachable': Ansible reads that result key as 'host unreachable'
+        'reachable_targets': [r['target'] for r in results if r['reachable']],
+        'unreachable_targets': [r['target'] for r in results if not r['reachable']],
+    }
+    expect = params['expect']
+    wrong = {'reachable': result['unreachable_targets'], 'unreachable': result['reachable_targets']}.get(expect, [])
+    if wrong:
+        where = 'namespace %r' % namespace if namespace else 'the host namespace'
+        module.fail_json(
+            msg='expected %s from %s, but %s %s'
+            % (
+                ', '.join(str(t) for t in targets) + ' to be ' + expect,
+                where,
+                ', '.join(wrong),
+                'did not answer' if expect == 'reachable' else 'answered',
+            ),
+            **result,
+        )
+    module.exit_json(**result)
