@@ -10,15 +10,15 @@ import traceback
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import Dependency
 
 try:
-    import ovs.db.idl as idl
-    import ovs.jsonrpc as jsonrpc
-    import ovs.poller as poller
-    import ovs.stream as stream
+    from ovs import jsonrpc, poller, stream
+    from ovs.db import idl
 
     IMPORT_ERROR = None
 except ImportError:
     IMPORT_ERROR = traceback.format_exc()
     idl = jsonrpc = poller = stream = None
+
+__all__ = ['OVS', 'IMPORT_ERROR', 'idl', 'jsonrpc', 'poller', 'stream']
 
 OVS = Dependency(
     name='ovs',

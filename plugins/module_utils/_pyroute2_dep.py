@@ -22,6 +22,8 @@ except ImportError:
         code = None
 
 
+__all__ = ['PYROUTE2', 'IMPORT_ERROR', 'IPRoute', 'NetlinkError', 'netns']
+
 PYROUTE2 = Dependency(
     name='pyroute2',
     probe='pyroute2',

@@ -40,7 +40,7 @@ def run_module(description):
         argument_spec=description.argument_spec(),
         mutually_exclusive=description.mutually_exclusive,
         required_if=description.required_if,
-        required_by=getattr(description, 'required_by', None),
+        required_by=getattr(description, 'required_by', None) or {},
         supports_check_mode=True,
     )
     backend = getattr(description, 'backend', KernelBackend)

@@ -87,7 +87,7 @@ def _wait_reply(sock, address, reply_type, ident, seq, sent, timeout):
         left = deadline - time.monotonic()
         if left <= 0:
             return None
-        ready, _, _ = select.select([sock], [], [], left)
+        ready = select.select([sock], [], [], left)[0]
         if not ready:
             return None
         data, source = sock.recvfrom(2048)
@@ -97,7 +97,7 @@ def _wait_reply(sock, address, reply_type, ident, seq, sent, timeout):
             data = data[(data[0] & 0x0F) * 4 :]  # IPv4 raw sockets include the IP header
         if len(data) < 8:
             continue
-        kind, _code, _sum, got_ident, got_seq = struct.unpack('!BBHHH', data[:8])
+        kind, got_ident, got_seq = data[0], *struct.unpack('!HH', data[4:8])
         if kind == reply_type and got_ident == ident and got_seq == seq:
             return (time.monotonic() - sent) * 1000.0
 

@@ -63,7 +63,7 @@ seealso:
   - module: linux.vnet.vnet_veth
   - module: linux.vnet.vnet_namespace
 author:
-  - linux.vnet contributors
+  - linux.vnet contributors (@linux-vnet)
 """
 
 EXAMPLES = r"""

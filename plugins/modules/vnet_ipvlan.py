@@ -46,7 +46,7 @@ extends_documentation_fragment:
 seealso:
   - module: linux.vnet.vnet_macvlan
 author:
-  - linux.vnet contributors
+  - linux.vnet contributors (@linux-vnet)
 """
 
 EXAMPLES = r"""

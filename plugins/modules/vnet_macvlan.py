@@ -49,7 +49,7 @@ seealso:
   - module: linux.vnet.vnet_ipvlan
   - module: linux.vnet.vnet_veth
 author:
-  - linux.vnet contributors
+  - linux.vnet contributors (@linux-vnet)
 """
 
 EXAMPLES = r"""

@@ -46,7 +46,7 @@ seealso:
   - module: linux.vnet.vnet_veth
   - module: linux.vnet.vnet_bridge
 author:
-  - linux.vnet contributors
+  - linux.vnet contributors (@linux-vnet)
 """
 
 EXAMPLES = r"""

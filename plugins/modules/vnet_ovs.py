@@ -123,7 +123,7 @@ attributes:
 seealso:
   - module: linux.vnet.vnet_vxlan
 author:
-  - linux.vnet contributors
+  - linux.vnet contributors (@linux-vnet)
 """
 
 EXAMPLES = r"""

@@ -48,7 +48,7 @@ extends_documentation_fragment:
 seealso:
   - module: linux.vnet.vnet_info
 author:
-  - linux.vnet contributors
+  - linux.vnet contributors (@linux-vnet)
 """
 
 EXAMPLES = r"""

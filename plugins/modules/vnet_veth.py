@@ -55,7 +55,7 @@ seealso:
   - module: linux.vnet.vnet_namespace
   - module: linux.vnet.vnet_bridge
 author:
-  - linux.vnet contributors
+  - linux.vnet contributors (@linux-vnet)
 """
 
 EXAMPLES = r"""

@@ -101,7 +101,7 @@ extends_documentation_fragment:
 seealso:
   - module: linux.vnet.vnet_bridge
 author:
-  - linux.vnet contributors
+  - linux.vnet contributors (@linux-vnet)
 """
 
 EXAMPLES = r"""

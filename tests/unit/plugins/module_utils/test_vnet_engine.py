@@ -353,14 +353,14 @@ def test_plan_immutable_difference_is_an_error_listing_it():
 
 def test_plan_immutable_difference_with_recreate_deletes_then_creates():
     thing = Thing(recreate=True, mtu=9000)
-    _, steps = plan(thing, FakeKernel(OTHER_KIND))
+    steps = plan(thing, FakeKernel(OTHER_KIND))[1]
     assert descriptions(steps) == ["delete thing 't0'", "create thing 't0'", "set mtu=9000 on 't0'"]
     assert thing.kept == OTHER_KIND['t0']
 
 
 def test_plan_recreate_lets_the_object_keep_current_values_before_planning_the_create():
     thing = Thing(recreate=True)
-    _, steps = plan(thing, FakeKernel(OTHER_KIND))
+    steps = plan(thing, FakeKernel(OTHER_KIND))[1]
     assert descriptions(steps) == ["delete thing 't0'", "create thing 't0'", "set mtu=1500 on 't0'"]
 
 

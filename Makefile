@@ -1,0 +1,103 @@
+# linux.vnet — build and test harness.  `make test` is what CI runs (via .ci/run).
+#
+#   make deps         apt packages (as root, only when missing) + .venv from tests/requirements.txt
+#   make collection   fresh copy of the tracked (and untracked, not ignored) files at
+#                     .build/collections/ansible_collections/linux/vnet
+#   make lint         ruff check + ruff format --check
+#   make unit         pytest tests/unit (imports the collection from the copy)
+#   make sanity       ansible-test sanity (local, Python 3.11) in the copy
+#   make integration  real-kernel integration targets (root), two lanes: venv + Debian python
+#   make test         all of the above, in that order, stopping at the first failure
+#   make format       ruff format + ruff check --fix (developer convenience, not part of test)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+# The targets of `make test` must run in order, one at a time, even under `make -j`.
+.NOTPARALLEL:
+
+PYTHON ?= python3
+SANITY_PYTHON ?= 3.11
+VENV := .venv
+VPY := $(VENV)/bin/python
+BUILD := .build
+COLLECTIONS := $(BUILD)/collections
+COLL := $(COLLECTIONS)/ansible_collections/linux/vnet
+REQS := tests/requirements.txt
+REQ_HASH := $(shell sha256sum $(REQS) 2>/dev/null | cut -c1-16)
+VENV_STAMP := $(VENV)/.requirements-$(REQ_HASH)
+
+APT_PACKAGES := python3-pyroute2 python3-openvswitch openvswitch-switch python3-venv iproute2 iputils-ping ethtool rsync git shellcheck
+LINT_DIRS = $(wildcard plugins tests benchmarks tools)
+
+.PHONY: test deps system-deps venv collection lint format unit sanity integration clean distclean
+
+test: deps collection lint unit sanity integration
+
+deps: system-deps venv
+
+system-deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages:$$missing (run 'make deps' as root)" >&2; exit 1; fi; \
+	  echo "installing:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq; \
+	  apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): $(REQS)
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --disable-pip-version-check -r $(REQS)
+	@rm -f $(VENV)/.requirements-*
+	@touch $@
+
+collection:
+	@rm -rf $(COLL)
+	@mkdir -p $(COLL)
+	git ls-files -z -co --exclude-standard | rsync -a --from0 --files-from=- --ignore-missing-args ./ $(COLL)/
+	@# The copy is its own git work tree: otherwise ansible-test finds /work/main's repo, where .build/
+	@# is ignored, and skips every target.
+	@git -C $(COLL) init -q
+	@echo "collection copy: $(COLL)"
+
+lint: venv
+	$(VENV)/bin/ruff check $(LINT_DIRS)
+	$(VENV)/bin/ruff format --check $(LINT_DIRS)
+
+format: venv
+	$(VENV)/bin/ruff format $(LINT_DIRS)
+	$(VENV)/bin/ruff check --fix $(LINT_DIRS)
+
+unit: venv collection
+	@if [ -d tests/unit ]; then \
+	  PYTHONPATH=$(CURDIR)/$(COLLECTIONS) $(VPY) -m pytest tests/unit -q -p no:cacheprovider; \
+	else \
+	  echo "unit: no tests/unit directory yet, nothing to run"; \
+	fi
+
+# ansible-test needs its cwd to be a real path ending in ansible_collections/linux/vnet, hence
+# the copy.  --local runs with the .venv python; --requirements lets ansible-test install what
+# each sanity test needs (it keeps per-test virtualenvs under ~/.ansible/test/venv).  Those
+# virtualenvs get pip from a get-pip.py that ansible-test downloads from a host we cannot reach;
+# tools/ansible_test_get_pip.py stands in for it (ensurepip + the package index).
+sanity: venv collection
+	$(VPY) tools/ansible_test_get_pip.py --install-into-cache
+	cd $(COLL) && PATH=$(CURDIR)/$(VENV)/bin:$$PATH \
+	  $(CURDIR)/$(VENV)/bin/ansible-test sanity --local --python $(SANITY_PYTHON) --requirements --color no
+
+integration: venv collection
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(COLLECTIONS) \
+	  $(VPY) -m pytest tests/integration -q -p no:cacheprovider --durations=0 --durations-min=30
+
+clean:
+	rm -rf $(BUILD) tests/output .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)
