@@ -47,7 +47,7 @@ extends_documentation_fragment:
   - linux.vnet.link.PYROUTE2
 notes:
   - Open vSwitch facts need the C(ovs) Python library (Debian C(python3-openvswitch)); without it RV(vnet.ovs) says
-    C(available: false) with a reason.
+    C(available=false) with a reason.
 seealso:
   - module: linux.vnet.vnet_veth
   - module: linux.vnet.vnet_vxlan
