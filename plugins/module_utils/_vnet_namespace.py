@@ -12,6 +12,7 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Ste
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
 
 PROC_SYS = '/proc/sys'
+CLONE_NEWNET = 0x40000000
 
 
 class NamespaceSpec:
@@ -59,9 +60,9 @@ class NamespaceObject:
         return {'state': 'present', 'loopback': bool(lo and lo['up']), 'sysctls': self._read_sysctls(kernel)}
 
     def _check_sysctls_exist(self, kernel):
-        for key in self.sysctls:
-            if not os.path.exists(os.path.join(PROC_SYS, validate.sysctl_path(key))):
-                raise VnetError('sysctls: %s does not exist in this kernel' % key)
+        """Before creating: some net.* keys exist only in the initial namespace (net.core.*)."""
+        for key in missing_in_new_namespace([validate.sysctl_path(k) for k in self.sysctls], list(self.sysctls)):
+            raise VnetError('sysctls: %s does not exist in a new network namespace' % key)
 
     def _read_sysctls(self, kernel):
         values = {}
@@ -132,7 +133,10 @@ class NamespaceObject:
             return None
         after = {
             'state': 'present',
-            'loopback': True if self.loopback else (current or {}).get('loopback'),
+            # a new (or repaired) namespace's lo starts down
+            'loopback': True
+            if self.loopback
+            else bool(current and current['state'] == 'present' and current['loopback']),
             'sysctls': dict((current or {}).get('sysctls') or {}),
         }
         after['sysctls'].update(self.sysctls)
@@ -148,3 +152,31 @@ class NamespaceObject:
         if state is not None:
             view['path'] = '/run/netns/' + self.name
         return view
+
+
+def missing_in_new_namespace(paths, keys):
+    """Keys whose /proc/sys path a brand-new network namespace lacks, checked in a throwaway child."""
+    if not paths:
+        return []
+    import ctypes
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: a private namespace that dies with it
+        try:
+            os.close(read_end)
+            if ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET) != 0:
+                os.write(write_end, b'?')
+            else:
+                os.write(
+                    write_end, b''.join(b'1' if os.path.exists(os.path.join(PROC_SYS, p)) else b'0' for p in paths)
+                )
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, 'rb') as pipe:
+        answer = pipe.read()
+    os.waitpid(pid, 0)
+    if len(answer) != len(paths):  # could not make a namespace: fall back to this one
+        return [keys[i] for i, path in enumerate(paths) if not os.path.exists(os.path.join(PROC_SYS, path))]
+    return [keys[i] for i, present in enumerate(answer) if present == ord('0')]
