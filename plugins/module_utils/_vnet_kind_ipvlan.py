@@ -5,8 +5,27 @@
 
 from __future__ import annotations
 
+import errno
+
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import InfoField
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_parent import PARENT_OPTIONS, ParentedKind
+
+
+def _teach_pyroute2_ipvlan_flags():
+    """pyroute2 (0.7 to 0.9 at least) knows IFLA_IPVLAN_MODE but not IFLA_IPVLAN_FLAGS (u16, type 2):
+    it drops the attribute when sending and reports it as UNKNOWN when reading. Adding it to the
+    plugin's attribute map before the first message is built fixes both directions."""
+    try:
+        from pyroute2.netlink.rtnl.ifinfmsg.plugins import ipvlan as plugin
+    except ImportError:
+        return
+    names = [name for name, _kind in plugin.ipvlan.nla_map]
+    if 'IFLA_IPVLAN_FLAGS' not in names and len(names) == 2:
+        plugin.ipvlan.nla_map = tuple(plugin.ipvlan.nla_map) + (('IFLA_IPVLAN_FLAGS', 'uint16'),)
+
+
+_teach_pyroute2_ipvlan_flags()
 
 # include/uapi/linux/if_link.h: enum ipvlan_mode and the IPVLAN_F_* flags
 MODES = {'l2': 0, 'l3': 1, 'l3s': 2}
@@ -37,5 +56,13 @@ class Ipvlan(ParentedKind):
 
     def desired(self, params):
         desired = super().desired(params)
+        if desired['mac_address'] is not None:
+            raise VnetError("mac_address: an ipvlan always has its parent's MAC address; omit the option")
         desired.update(mode=params['mode'], flags=params['flags'])
         return desired
+
+    def create_hints(self, desired):
+        return {
+            errno.EBUSY: 'link: the parent %r already has macvlan or macvtap children; ipvlan and macvlan '
+            'cannot share a lower device' % desired['link']
+        }

@@ -16,6 +16,9 @@ description:
   - O(mode) and O(flags) change in place; the parent and its namespace cannot, see O(recreate).
   - A kernel built without ipvlan makes the module fail with a message naming C(CONFIG_IPVLAN), changing nothing.
   - ipvlan and macvlan cannot share a parent.
+  - O(mode) and O(flags) belong to the parent in the kernel - every ipvlan child of one parent has the same, and
+    changing them on one child (or creating a child with other values) changes them for all its siblings.
+  - An ipvlan always has its parent's MAC address, so O(mac_address) is refused.
 options:
   link:
     description:
