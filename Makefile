@@ -17,6 +17,8 @@ SHELL := /bin/bash
 .NOTPARALLEL:
 
 PYTHON ?= python3
+# Targets use random prefixes and touch nothing else, so two run side by side (one per core).
+INTEGRATION_WORKERS ?= 2
 SANITY_PYTHON ?= 3.11
 VENV := .venv
 VPY := $(VENV)/bin/python
@@ -93,7 +95,8 @@ sanity: venv collection
 
 integration: venv collection
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(COLLECTIONS) \
-	  $(VPY) -m pytest tests/integration -q -p no:cacheprovider --durations=0 --durations-min=30
+	  $(VPY) -m pytest tests/integration -q -p no:cacheprovider --durations=0 --durations-min=30 \
+	  -n $(INTEGRATION_WORKERS) --dist load
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .ruff_cache .hypothesis
