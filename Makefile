@@ -32,9 +32,16 @@ VENV_STAMP := $(VENV)/.requirements-$(REQ_HASH)
 APT_PACKAGES := python3-pyroute2 python3-openvswitch openvswitch-switch python3-venv iproute2 iputils-ping ethtool rsync git shellcheck
 LINT_DIRS = $(wildcard plugins tests benchmarks tools)
 
-.PHONY: test deps system-deps venv collection lint format unit sanity integration clean distclean
+.PHONY: demo test deps system-deps venv collection lint format unit sanity integration clean distclean
 
 test: deps collection lint unit sanity integration
+
+# Three simulated hosts, two tenants over VXLAN, the reachability matrix, a topology drawing,
+# teardown. `make demo DEMO_ARGS='-e demo_keep=true'` keeps the lab up to explore.
+demo: deps collection
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(COLLECTIONS) ANSIBLE_PIPELINING=true ANSIBLE_NOCOLOR=1 \
+	  $(VENV)/bin/ansible-playbook -i localhost, -e ansible_python_interpreter=/usr/bin/python3 \
+	  playbooks/demo.yml $(DEMO_ARGS)
 
 deps: system-deps venv
 
