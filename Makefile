@@ -78,6 +78,7 @@ collection:
 lint: venv
 	$(VENV)/bin/ruff check $(LINT_DIRS)
 	$(VENV)/bin/ruff format --check $(LINT_DIRS)
+	$(VENV)/bin/ansible-lint --nocolor roles playbooks
 
 format: venv
 	$(VENV)/bin/ruff format $(LINT_DIRS)
