@@ -9,13 +9,13 @@ from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate a
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import where
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import MAIN, Field, InfoField, LinkKind
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import MAIN, Field, InfoField, LinkKind, SetField
 
 USER_HZ = 100  # bridge timers travel over netlink in clock_t (1/100 s)
 
 # option: (minimum, maximum) in seconds, as the kernel enforces them with STP on
 TIMER_RANGES = {
-    'forward_delay': (2, 30),
+    'forward_delay': (0, 30),  # the kernel wants 2-30 only while STP is on
     'hello_time': (1, 10),
     'max_age': (6, 40),
     'ageing_time': (0, 1000000),
@@ -61,6 +61,10 @@ class PortsField(Field):
             state = kernel.link(namespace, port)
             if state is None and port not in obj.creates_in(namespace):
                 raise VnetError('ports: interface %s does not exist' % where(port, namespace))
+            if state is not None and state['kind'] == 'bridge':
+                raise VnetError(
+                    'ports: %s is a bridge; a bridge cannot be a port of another bridge' % where(port, namespace)
+                )
             obj.guard_link(kernel, namespace, port, 'enslave')
             previous = state['master_index'] if state else 0
             steps.append(
@@ -115,9 +119,15 @@ class Bridge(LinkKind):
             to_kernel=int,
             at_create=False,
             hint="this kernel's bridge has no VLAN filtering support (CONFIG_BRIDGE_VLAN_FILTERING)",
+            create_default=False,
         ),
         PortsField('ports'),
     )
+
+    def all_fields(self):
+        # MTU by RTM_SETLINK after the create: only then does the kernel keep it when ports join
+        # (an MTU given with the create request is replaced by the first port's)
+        return tuple(SetField('mtu', 'mtu', at_create=False) if f.key == 'mtu' else f for f in super().all_fields())
 
     def desired(self, params):
         desired = super().desired(params)

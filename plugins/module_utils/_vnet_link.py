@@ -92,8 +92,19 @@ class UpField(SetField):
 class InfoField(SetField):
     """A kind attribute (IFLA_INFO_DATA), e.g. IFLA_BR_STP_STATE, in option units."""
 
-    def __init__(self, key, nla, from_kernel=None, to_kernel=None, immutable=False, at_create=True, hint=None):
+    def __init__(
+        self,
+        key,
+        nla,
+        from_kernel=None,
+        to_kernel=None,
+        immutable=False,
+        at_create=True,
+        hint=None,
+        create_default=None,
+    ):
         super().__init__(key, nla[len('IFLA_') :].lower(), to_kernel=to_kernel, at_create=at_create, hint=hint)
+        self.create_default = create_default  # the value a new link already has (no request needed)
         self.nla = nla
         self.from_kernel = from_kernel or (lambda value: value)
         self.immutable = immutable
@@ -119,6 +130,8 @@ class MasterField(Field):
         master = kernel.link(namespace, desired)
         if master is None and desired not in obj.creates_in(namespace):
             raise VnetError('%s: bridge %s does not exist' % (self.key, where(desired, namespace)))
+        if obj.kind.kind == 'bridge':
+            raise VnetError('%s: a bridge cannot be a port of another bridge' % self.key)
         if master is not None and master['kind'] != 'bridge':
             raise VnetError('%s: %s is a %s, not a bridge' % (self.key, where(desired, namespace), master['kind']))
         obj.guard(kernel, self.end, 'enslave')
@@ -134,6 +147,9 @@ class AddressesField(Field):
     def steps(self, kernel, obj, current, desired):
         namespace, name = obj.ends[self.end]
         current = current or []
+        if self.end in getattr(obj, 'going_down', ()):
+            # the kernel flushes IPv6 addresses when a link goes down: add them again afterwards
+            current = [a for a in current if ':' not in a]
         removals = [a for a in current if a not in desired]
         additions = [a for a in desired if a not in current]
         if removals or (current and additions):
@@ -340,7 +356,8 @@ class LinkObject:
             kind=self.kind.kind,
             hints=self.kind.create_hints(self.desired),
         )
-        return [create] + self._field_steps(kernel, dict.fromkeys(f.key for f in later), later)
+        fresh = {f.key: getattr(f, 'create_default', None) for f in later}  # what a new link has
+        return [create] + self._field_steps(kernel, fresh, later)
 
     def keep_on_recreate(self, current):
         """A re-created link keeps the master and addresses it had unless they are given."""
@@ -361,6 +378,9 @@ class LinkObject:
 
     def _field_steps(self, kernel, current, fields):
         """One batched RTM_SETLINK per end, then the fields needing requests of their own."""
+        self.going_down = {
+            f.end for f in fields if isinstance(f, UpField) and current.get(f.key) and self.desired.get(f.key) is False
+        }
         batches = {}
         own_steps = []
         for field in fields:
@@ -369,14 +389,16 @@ class LinkObject:
                 continue
             kwargs = field.set_kwargs(kernel, self, desired)
             if kwargs is not None:
-                batch = batches.setdefault(field.end, ({}, {}, []))
+                # a field the kernel may lack goes alone, after the others: its failure must not hide
+                # behind (or half-apply with) the attributes batched with it
+                batch = batches.setdefault((field.end, bool(getattr(field, 'hint', None))), ({}, {}, []))
                 batch[0].update(kwargs)
                 if current.get(field.key) is not None:
                     batch[1].update(field.set_kwargs(kernel, self, current[field.key]))
                 batch[2].append(field)
             else:
                 own_steps.extend(field.steps(kernel, self, current.get(field.key), desired))
-        steps = [self._set_step(kernel, end, *batch) for end, batch in batches.items()]
+        steps = [self._set_step(kernel, key[0], *batches[key]) for key in sorted(batches, key=lambda k: k[1])]
         return steps + own_steps
 
     def _set_step(self, kernel, end, kwargs, undo_kwargs, fields):

@@ -22,7 +22,7 @@ options:
     type: bool
   forward_delay:
     description:
-      - STP forward delay in seconds (2-30 with STP on).
+      - STP forward delay in seconds (2-30 while STP is on; 0 is allowed with STP off).
     type: float
   hello_time:
     description:
