@@ -130,10 +130,10 @@ class MasterField(Field):
         master = kernel.link(namespace, desired)
         if master is None and desired not in obj.creates_in(namespace):
             raise VnetError('%s: bridge %s does not exist' % (self.key, where(desired, namespace)))
-        if obj.kind.kind == 'bridge':
-            raise VnetError('%s: a bridge cannot be a port of another bridge' % self.key)
         if master is not None and master['kind'] != 'bridge':
             raise VnetError('%s: %s is a %s, not a bridge' % (self.key, where(desired, namespace), master['kind']))
+        if obj.kind.kind == 'bridge':
+            raise VnetError('%s: a bridge cannot be a port of another bridge' % self.key)
         obj.guard(kernel, self.end, 'enslave')
         return {'master': lambda: kernel.ifindex(namespace, desired)}
 
