@@ -122,10 +122,14 @@ class Kernel:
         for candidate in [HOST] + self.namespaces():
             if candidate == namespace:
                 continue
-            path = '/proc/self/ns/net' if candidate is HOST else self.namespace_path(candidate)
-            fd = os.open(path, os.O_RDONLY) if candidate is not HOST else os.dup(self._home)
+            try:
+                fd = os.dup(self._home) if candidate is HOST else os.open(self.namespace_path(candidate), os.O_RDONLY)
+            except OSError:
+                continue  # removed meanwhile by someone else: it cannot be the one we look for
             try:
                 answer = self.ipr(namespace).get_netnsid(fd=fd)
+            except (OSError, NetlinkError):
+                continue  # not a namespace any more (a stale file being removed)
             finally:
                 os.close(fd)
             if answer and answer.get('nsid') == nsid:

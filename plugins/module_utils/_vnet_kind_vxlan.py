@@ -62,6 +62,7 @@ class DevField(Field):
     """The underlay device (IFLA_VXLAN_LINK), by name, in the VXLAN's namespace."""
 
     at_create = True
+    needs_kind = True  # a kind attribute: pyroute2 drops it from RTM_SETLINK without kind='vxlan'
 
     def read(self, kernel, state):
         index = state['info_data'].get('IFLA_VXLAN_LINK')

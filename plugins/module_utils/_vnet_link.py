@@ -360,10 +360,14 @@ class LinkObject:
         return [create] + self._field_steps(kernel, fresh, later)
 
     def keep_on_recreate(self, current):
-        """A re-created link keeps the master and addresses it had unless they are given."""
-        for key in ('master', 'addresses'):
-            if self.desired.get(key) is None and current.get(key):
-                self.desired[key] = current[key]
+        """A re-created link keeps every attribute it had that the task does not give (master,
+        addresses, VXLAN local/dev/peers, ...): only what was asked for changes."""
+        self.recreating = True
+        for field in self.fields:
+            if isinstance(field, IdentityField) or field.key not in current:
+                continue
+            if self.desired.get(field.key) is None and current[field.key] not in (None, '', []):
+                self.desired[field.key] = current[field.key]
 
     def plan_update(self, kernel, current):
         self._refuse_other_kind(current, 'change')
@@ -405,7 +409,7 @@ class LinkObject:
         namespace, name = self.ends[end]
         changes = ', '.join('%s=%r' % (f.key, self.desired[f.key]) for f in fields)
         hints = [f.hint for f in fields if getattr(f, 'hint', None)]
-        if any(isinstance(f, InfoField) for f in fields):
+        if any(isinstance(f, InfoField) or getattr(f, 'needs_kind', False) for f in fields):
             kwargs = dict(kwargs, kind=self.kind.kind)  # pyroute2 drops kind attributes without kind=
             undo_kwargs = dict(undo_kwargs, kind=self.kind.kind)
 
@@ -441,6 +445,8 @@ class LinkObject:
         if self.state == 'absent':
             return None
         after = dict(current or {})
+        if getattr(self, 'recreating', False):
+            after.pop('ifindex', None)  # a new link gets a new index
         for field in self.fields:
             if self.desired.get(field.key) is not None:
                 after[field.key] = field.predict(after.get(field.key), self.desired[field.key], self)
