@@ -252,6 +252,7 @@ class OvsBridgeObject:
     def plan_update(self, db, current):
         steps = self._bridge_steps(db, current) + self._port_steps(db, current['ports'])
         if not steps:
+            self._check_ports_up(db)
             return [], []
         touched = [s.port for s in steps if getattr(s, 'port', None)]
         return steps + [self._commit_step(db, touched)], []
@@ -325,6 +326,8 @@ class OvsBridgeObject:
 
     def _add_port(self, db, port):
         owner, existing = self._owner(port['name'])
+        if owner is not None and owner.name == port['name']:
+            raise VnetError('ports: %r is the local port of bridge %r and cannot be moved' % (port['name'], owner.name))
         if owner is not None and owner.name != self.name:
             if not self.move_ports:
                 raise VnetError(
@@ -368,6 +371,17 @@ class OvsBridgeObject:
                 )
 
         return Step('commit the OVSDB transaction', commit)
+
+    def _check_ports_up(self, db):
+        """Nothing to change is not success when a listed port is down: say so on every run."""
+        names = [p['name'] for p in self.ports or [] if p['type'] != 'patch']
+        failed = {n: e or 'no OpenFlow port number' for n, (o, e) in db.interface_states(names).items() if e or not o}
+        if failed:
+            raise VnetError(
+                'ports: ovs-vswitchd has not brought up: %s'
+                % '; '.join('%s (%s)' % item for item in sorted(failed.items())),
+                interfaces=failed,
+            )
 
     def _is_patch(self, name):
         return any(p['name'] == name and p['type'] == 'patch' for p in self.ports or [])

@@ -26,6 +26,11 @@ class Ovsdb:
         self._txn = None
         self.idl = idl.Idl(remote, self._schema_helper())
         self._wait_until(lambda seqno: self.idl.change_seqno != seqno, 'read the database')
+        if not self.rows('Open_vSwitch'):
+            raise VnetError(
+                'db: %s has no Open_vSwitch record; initialise the database first '
+                '(ovs-vsctl --db=%s init, or start Open vSwitch with its own scripts)' % (remote, remote)
+            )
 
     def _remaining_ms(self):
         return max(0, int((self.deadline - time.monotonic()) * 1000))
