@@ -87,3 +87,17 @@ attributes:
     platforms: posix
     description: Linux only.
 """
+
+    # The parent of macvlan, macvtap and ipvlan interfaces.
+    PARENT = r"""
+options:
+  link:
+    description:
+      - The parent interface, in O(link_namespace).
+    type: str
+    required: true
+  link_namespace:
+    description:
+      - Named namespace of the parent. Omit for the namespace the module runs in.
+    type: str
+"""

@@ -61,6 +61,10 @@ class Field:
         """Attributes changed by one batched RTM_SETLINK: return its keyword arguments."""
         return None
 
+    def undo_kwargs(self, kernel, obj, previous):
+        """The RTM_SETLINK arguments that restore ``previous`` (no checks: it was the kernel's own state)."""
+        return self.set_kwargs(kernel, obj, previous)
+
     def steps(self, kernel, obj, current, desired):
         """Attributes that need requests of their own."""
         return []
@@ -136,6 +140,10 @@ class MasterField(Field):
             raise VnetError('%s: a bridge cannot be a port of another bridge' % self.key)
         obj.guard(kernel, self.end, 'enslave')
         return {'master': lambda: kernel.ifindex(namespace, desired)}
+
+    def undo_kwargs(self, kernel, obj, previous):
+        namespace = obj.ends[self.end][0]
+        return {'master': (lambda: kernel.ifindex(namespace, previous)) if previous else 0}
 
 
 class AddressesField(Field):
@@ -398,7 +406,7 @@ class LinkObject:
                 batch = batches.setdefault((field.end, bool(getattr(field, 'hint', None))), ({}, {}, []))
                 batch[0].update(kwargs)
                 if current.get(field.key) is not None:
-                    batch[1].update(field.set_kwargs(kernel, self, current[field.key]))
+                    batch[1].update(field.undo_kwargs(kernel, self, current[field.key]))
                 batch[2].append(field)
             else:
                 own_steps.extend(field.steps(kernel, self, current.get(field.key), desired))

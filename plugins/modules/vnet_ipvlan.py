@@ -20,15 +20,6 @@ description:
     changing them on one child (or creating a child with other values) changes them for all its siblings.
   - An ipvlan always has its parent's MAC address, so O(mac_address) is refused.
 options:
-  link:
-    description:
-      - The parent interface, in O(link_namespace).
-    type: str
-    required: true
-  link_namespace:
-    description:
-      - Named namespace of the parent. Omit for the namespace the module runs in.
-    type: str
   mode:
     description:
       - V(l2) switches at layer 2 (children see broadcasts), V(l3) routes at layer 3 with no broadcast or
@@ -45,6 +36,7 @@ options:
     default: bridge
 extends_documentation_fragment:
   - linux.vnet.link
+  - linux.vnet.link.PARENT
   - linux.vnet.link.PYROUTE2
 seealso:
   - module: linux.vnet.vnet_macvlan

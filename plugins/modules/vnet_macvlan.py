@@ -17,15 +17,6 @@ description:
     because the kernel does not loop traffic between a parent and its children. The usual fix is a macvlan
     of the parent on the host side too (for example C(mv-host) in mode V(bridge)) carrying the host's address.
 options:
-  link:
-    description:
-      - The parent interface, in O(link_namespace).
-    type: str
-    required: true
-  link_namespace:
-    description:
-      - Named namespace of the parent. Omit for the namespace the module runs in.
-    type: str
   mode:
     description:
       - V(bridge) lets children of the same parent talk to each other directly.
@@ -44,6 +35,7 @@ options:
     default: macvlan
 extends_documentation_fragment:
   - linux.vnet.link
+  - linux.vnet.link.PARENT
   - linux.vnet.link.PYROUTE2
 seealso:
   - module: linux.vnet.vnet_ipvlan
