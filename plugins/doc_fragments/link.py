@@ -98,6 +98,8 @@ options:
     required: true
   link_namespace:
     description:
-      - Named namespace of the parent. Omit for the namespace the module runs in.
+      - Named namespace of the parent. Omit for the namespace the module runs in (the host).
+      - Like O(link), it is compared with an existing link, so omitting it for a link whose parent
+        is in a named namespace is a difference (a re-create).
     type: str
 """

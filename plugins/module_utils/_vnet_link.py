@@ -11,6 +11,7 @@ engine plans, so no kind carries its own read/compare/apply loop.
 
 from __future__ import annotations
 
+import errno
 import os
 
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
@@ -43,6 +44,7 @@ class Field:
 
     immutable = False
     at_create = False  # satisfied by the create request itself
+    null_is_value = False  # an omitted option means a value (the host namespace), not "any"
 
     def __init__(self, key, end=MAIN):
         self.key = key
@@ -52,7 +54,7 @@ class Field:
         return state.get(self.key)
 
     def differs(self, current, desired, obj):
-        return desired is not None and current != desired
+        return (desired is not None or self.null_is_value) and current != desired
 
     def predict(self, current, desired, obj):
         return desired
@@ -177,9 +179,18 @@ class AddressesField(Field):
                     'add address %s to %s' % (address, where(name, namespace)),
                     _addr(kernel, 'add', namespace, name, address),
                     _addr(kernel, 'del', namespace, name, address),
+                    hints=_ipv6_disabled_hint(namespace, name) if ':' in address else None,
                 )
             )
         return steps
+
+
+def _ipv6_disabled_hint(namespace, name):
+    # root gets EACCES, not EPERM, for an IPv6 address where the kernel has IPv6 turned off
+    return {
+        errno.EACCES: 'IPv6 is disabled on that interface in %s (sysctl net.ipv6.conf.%s.disable_ipv6 = 1)'
+        % (describe(namespace), name)
+    }
 
 
 def _addr(kernel, command, namespace, name, address):
@@ -191,6 +202,10 @@ class IdentityField(Field):
 
     immutable = True
     at_create = True
+
+    def __init__(self, key, end=MAIN, null_is_value=False):
+        super().__init__(key, end)
+        self.null_is_value = null_is_value
 
 
 def end_fields(end=MAIN, prefix=''):
@@ -456,7 +471,7 @@ class LinkObject:
         if getattr(self, 'recreating', False):
             after.pop('ifindex', None)  # a new link gets a new index
         for field in self.fields:
-            if self.desired.get(field.key) is not None:
+            if self.desired.get(field.key) is not None or field.null_is_value:
                 after[field.key] = field.predict(after.get(field.key), self.desired[field.key], self)
         after.update(name=self.ends[MAIN][1], namespace=self.ends[MAIN][0])
         return after

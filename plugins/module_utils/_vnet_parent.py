@@ -21,7 +21,7 @@ PARENT_OPTIONS = dict(
 class ParentedKind(LinkKind):
     """A link created on a parent (``link`` in ``link_namespace``) and placed in ``namespace``."""
 
-    parent_fields = (IdentityField('link'), IdentityField('link_namespace'))
+    parent_fields = (IdentityField('link'), IdentityField('link_namespace', null_is_value=True))
     # parent kinds this kind refuses to stack on: kind -> why
     refused_parents = {}
 
@@ -53,6 +53,12 @@ class ParentedKind(LinkKind):
         why = self.refused_parents.get(parent['kind'])
         if why:
             raise VnetError('link: parent %s is a %s: %s' % (where(name, namespace), parent['kind'], why))
+        mtu = obj.desired.get('mtu')
+        if mtu is not None and parent['mtu'] is not None and mtu > parent['mtu']:
+            raise VnetError(
+                'mtu: %d is above the mtu %d of the parent %s; a %s cannot exceed its parent'
+                % (mtu, parent['mtu'], where(name, namespace), self.kind)
+            )
         self._parent_index = parent['ifindex']
 
     def create_kwargs(self, kernel, obj):
