@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import select
@@ -16,6 +17,14 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import Vne
 
 ECHO = {4: (8, 0), 6: (128, 129)}  # family -> (request type, reply type)
 PAYLOAD = b'linux.vnet.vnet_ping'
+# IP header + ICMP header in front of the echo data: size + HEADERS[version] is the packet on the wire
+# (what has to fit the MTU). The largest data an IPv4 packet carries is 65535 - 20 - 8.
+HEADERS = {4: 28, 6: 48}
+SIZE_MAX = 65507
+# <linux/in.h>, <linux/in6.h>: never fragment locally, send with DF (IPv6 routers never fragment anyway)
+IP_MTU_DISCOVER = getattr(socket, 'IP_MTU_DISCOVER', 10)
+IPV6_MTU_DISCOVER = getattr(socket, 'IPV6_MTU_DISCOVER', 23)
+PMTUDISC_DO = 2
 
 
 def checksum(data):
@@ -34,31 +43,61 @@ def target_address(value):
         raise VnetError('targets: %r is not an IPv4 or IPv6 address' % (value,)) from None
 
 
-def open_socket(kernel, namespace, version):
-    """A raw ICMP socket living in ``namespace`` (sockets keep the namespace they were made in)."""
+def payload(size=None):
+    """Echo data of ``size`` bytes (the marker repeated), or the bare marker when ``size`` is None."""
+    if size is None:
+        return PAYLOAD
+    return (PAYLOAD * (size // len(PAYLOAD) + 1))[:size]
+
+
+def echo_request(version, ident, seq, data):
+    """An ICMP or ICMPv6 echo request carrying ``data`` (the kernel fills in the ICMPv6 checksum itself)."""
+    request_type = ECHO[version][0]
+    packet = struct.pack('!BBHHH', request_type, 0, 0, ident, seq) + data
+    if version == 4:
+        packet = struct.pack('!BBHHH', request_type, 0, checksum(packet), ident, seq) + data
+    return packet
+
+
+def open_socket(kernel, namespace, version, dont_fragment=False):
+    """A raw ICMP socket living in ``namespace`` (sockets keep the namespace they were made in).
+
+    With ``dont_fragment`` the kernel sets DF on IPv4 and never fragments locally: a packet larger
+    than the path MTU fails to send (EMSGSIZE) or is dropped on the way, instead of arriving in pieces.
+    """
     family, proto = (socket.AF_INET, socket.IPPROTO_ICMP) if version == 4 else (socket.AF_INET6, socket.IPPROTO_ICMPV6)
     with kernel.inside(namespace):
-        return socket.socket(family, socket.SOCK_RAW, proto)
+        sock = socket.socket(family, socket.SOCK_RAW, proto)
+    if dont_fragment:
+        try:
+            if version == 4:
+                sock.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, PMTUDISC_DO)
+            else:
+                sock.setsockopt(socket.IPPROTO_IPV6, IPV6_MTU_DISCOVER, PMTUDISC_DO)
+        except OSError:
+            sock.close()
+            raise
+    return sock
 
 
-def ping(kernel, namespace, target, count, timeout, interval=0.2):
+def ping(kernel, namespace, target, count, timeout, interval=0.2, size=None, dont_fragment=False):
     """Send ``count`` echo requests to ``target``; return the per-target result."""
     address = target_address(target)
-    request_type, reply_type = ECHO[address.version]
+    reply_type = ECHO[address.version][1]
     ident = (os.getpid() ^ id(address)) & 0xFFFF
+    data = payload(size)
     rtts = []
-    sock = open_socket(kernel, namespace, address.version)
+    send_error = None
+    sock = open_socket(kernel, namespace, address.version, dont_fragment)
     try:
         for seq in range(1, count + 1):
-            header = struct.pack('!BBHHH', request_type, 0, 0, ident, seq)
-            packet = header + PAYLOAD
-            if address.version == 4:  # the kernel fills in the ICMPv6 checksum itself
-                packet = struct.pack('!BBHHH', request_type, 0, checksum(packet), ident, seq) + PAYLOAD
+            packet = echo_request(address.version, ident, seq, data)
             sent = time.monotonic()
             try:
                 sock.sendto(packet, (str(address), 0))
-            except OSError:
-                continue  # no route: counts as lost
+            except OSError as exc:
+                send_error = exc  # no route, or larger than the MTU with dont_fragment: counts as lost
+                continue
             rtt = _wait_reply(sock, address, reply_type, ident, seq, sent, timeout)
             if rtt is not None:
                 rtts.append(rtt)
@@ -72,12 +111,25 @@ def ping(kernel, namespace, target, count, timeout, interval=0.2):
         'sent': count,
         'received': len(rtts),
         'loss_percent': round(100.0 * (count - len(rtts)) / count, 1),
+        'packet_size': len(data) + HEADERS[address.version],
     }
+    if send_error is not None:
+        result['error'] = send_error_message(send_error, len(data) + HEADERS[address.version], dont_fragment)
     if rtts:
         result.update(
             rtt_min_ms=round(min(rtts), 3), rtt_avg_ms=round(sum(rtts) / len(rtts), 3), rtt_max_ms=round(max(rtts), 3)
         )
     return result
+
+
+def send_error_message(exc, packet_size, dont_fragment):
+    """Why an echo request could not leave, in words."""
+    if getattr(exc, 'errno', None) == errno.EMSGSIZE:
+        return 'a %d-byte packet is larger than the MTU of the route%s' % (
+            packet_size,
+            ' and dont_fragment forbids fragmenting it' if dont_fragment else '',
+        )
+    return 'could not send: %s' % (getattr(exc, 'strerror', None) or exc)
 
 
 def _wait_reply(sock, address, reply_type, ident, seq, sent, timeout):
@@ -90,7 +142,7 @@ def _wait_reply(sock, address, reply_type, ident, seq, sent, timeout):
         ready = select.select([sock], [], [], left)[0]
         if not ready:
             return None
-        data, source = sock.recvfrom(2048)
+        data, source = sock.recvfrom(65535)
         if ipaddress.ip_address(source[0].split('%')[0]) != address:
             continue
         if address.version == 4:
@@ -116,10 +168,24 @@ def run_ping(module):
         targets = [target_address(t) for t in params['targets']]
         if params['count'] < 1 or params['timeout'] <= 0:
             raise VnetError('count and timeout: count must be at least 1 and timeout above 0')
+        size = params.get('size')
+        if size is not None and not 0 <= size <= SIZE_MAX:
+            raise VnetError('size: %d is outside 0-%d (bytes of echo data)' % (size, SIZE_MAX))
         kernel = Kernel()
         try:
             kernel.require_namespace('namespace', namespace)
-            results = [ping(kernel, namespace, str(t), params['count'], params['timeout']) for t in targets]
+            results = [
+                ping(
+                    kernel,
+                    namespace,
+                    str(t),
+                    params['count'],
+                    params['timeout'],
+                    size=size,
+                    dont_fragment=bool(params.get('dont_fragment')),
+                )
+                for t in targets
+            ]
         finally:
             kernel.close()
     except VnetError as exc:

@@ -36,6 +36,21 @@ options:
       - Seconds to wait for each reply.
     type: float
     default: 1.0
+  size:
+    description:
+      - Bytes of echo data in each request, as C(ping -s) counts them (0-65507). The packet on the wire is
+        28 bytes larger for IPv4 (IP and ICMP headers) and 48 bytes larger for IPv6, so V(1422) fills an IPv4
+        MTU of 1450 exactly.
+      - Omit for a 20-byte marker.
+    type: int
+  dont_fragment:
+    description:
+      - Never fragment the requests - IPv4 packets carry the DF bit, and neither family is fragmented locally
+        (C(ping -M do)). A request larger than the MTU of the route then fails to send (see C(error) in
+        RV(results)), and one larger than a link further on is dropped, so together with O(size) this proves
+        that packets of a given size cross a path whole, for example an overlay at its MTU.
+    type: bool
+    default: false
   expect:
     description:
       - V(reachable) fails the task unless every target answers, V(unreachable) fails it if any answers,
@@ -58,6 +73,14 @@ EXAMPLES = r"""
     targets: [10.10.0.2, fd00:10::2]
     expect: reachable
 
+- name: Packets of the overlay's full MTU (1450) cross it unfragmented
+  linux.vnet.vnet_ping:
+    namespace: red1
+    targets: [10.10.0.2]
+    size: 1422  # 1450 - 20 (IPv4 header) - 8 (ICMP header)
+    dont_fragment: true
+    expect: reachable
+
 - name: Tenants are isolated
   linux.vnet.vnet_ping:
     namespace: red1
@@ -73,7 +96,52 @@ results:
   type: list
   elements: dict
   sample: [{"target": "10.10.0.2", "reachable": true, "sent": 3, "received": 3, "loss_percent": 0.0,
-            "rtt_min_ms": 0.05, "rtt_avg_ms": 0.07, "rtt_max_ms": 0.1}]
+            "packet_size": 48, "rtt_min_ms": 0.05, "rtt_avg_ms": 0.07, "rtt_max_ms": 0.1}]
+  contains:
+    target:
+      description: The address pinged.
+      type: str
+      sample: 10.10.0.2
+    reachable:
+      description: Whether at least one reply came back.
+      type: bool
+      sample: true
+    sent:
+      description: Echo requests sent.
+      type: int
+      sample: 3
+    received:
+      description: Replies received.
+      type: int
+      sample: 3
+    loss_percent:
+      description: Share of requests without a reply.
+      type: float
+      sample: 0.0
+    rtt_min_ms:
+      description: Fastest round trip in milliseconds.
+      returned: when a reply came back
+      type: float
+      sample: 0.05
+    rtt_avg_ms:
+      description: Mean round trip in milliseconds.
+      returned: when a reply came back
+      type: float
+      sample: 0.07
+    rtt_max_ms:
+      description: Slowest round trip in milliseconds.
+      returned: when a reply came back
+      type: float
+      sample: 0.1
+    packet_size:
+      description: Bytes of each request on the wire (IP header included), to hold against an MTU.
+      type: int
+      sample: 1450
+    error:
+      description: Why a request could not be sent (for example larger than the MTU with O(dont_fragment)).
+      returned: when a request could not be sent
+      type: str
+      sample: a 1451-byte packet is larger than the MTU of the route and dont_fragment forbids fragmenting it
 reachable_targets:
   description: Targets that answered at least once.
   returned: always
@@ -100,6 +168,8 @@ def main():
             targets=dict(type='list', elements='str', required=True),
             count=dict(type='int', default=3),
             timeout=dict(type='float', default=1.0),
+            size=dict(type='int'),
+            dont_fragment=dict(type='bool', default=False),
             expect=dict(type='str', default='any', choices=['reachable', 'unreachable', 'any']),
         ),
         supports_check_mode=True,
