@@ -107,28 +107,26 @@ def plan(obj, kernel):
     return current, steps
 
 
-def converge(obj, kernel, check_mode):
-    """Run one object through the whole mechanism and return the module result."""
-    current, steps = plan(obj, kernel)
-    after_state = current
-    if steps and not check_mode:
-        journal = Journal()
-        journal.apply(steps)
-        try:
-            after_state, leftover = plan(obj, kernel)
-        except Exception as exc:
-            journal.fail(exc, 'read back %s' % obj.label())
-        if leftover:
-            # The kernel accepted the requests but did not apply them: say so instead of
-            # reporting a change on every run.
-            journal.fail(
-                VnetError(
-                    '%s: the kernel did not apply: %s' % (obj.label(), '; '.join(step.description for step in leftover))
-                ),
-                'verify',
-            )
-    elif steps:
-        after_state = obj.predict(current)
+def _apply(obj, kernel, journal, steps):
+    """Apply the steps through the journal, read back and re-plan: return the state after."""
+    journal.apply(steps)
+    try:
+        after_state, leftover = plan(obj, kernel)
+    except Exception as exc:
+        journal.fail(exc, 'read back %s' % obj.label())
+    if leftover:
+        # The kernel accepted the requests but did not apply them: say so instead of
+        # reporting a change on every run.
+        journal.fail(
+            VnetError(
+                '%s: the kernel did not apply: %s' % (obj.label(), '; '.join(step.description for step in leftover))
+            ),
+            'verify',
+        )
+    return after_state
+
+
+def _result(obj, current, after_state, steps):
     result = {
         'changed': bool(steps),
         'actions': [step.description for step in steps],
@@ -138,3 +136,44 @@ def converge(obj, kernel, check_mode):
     if getattr(obj, 'warnings', None):
         result['warnings'] = obj.warnings
     return result
+
+
+def converge(obj, kernel, check_mode):
+    """Run one object through the whole mechanism and return the module result."""
+    current, steps = plan(obj, kernel)
+    after_state = current
+    if steps and not check_mode:
+        after_state = _apply(obj, kernel, Journal(), steps)
+    elif steps:
+        after_state = obj.predict(current)
+    return _result(obj, current, after_state, steps)
+
+
+def converge_all(objects, kernel, check_mode, planned, record):
+    """Many objects, in the given order, as one change: the results, one per object.
+
+    Every object is planned before anything changes, against ``planned`` (the kernel as the
+    objects before it leave it; ``record(planned, obj, current)`` adds an object's effect), so a
+    bad object anywhere fails the run before the first change. Then each object is planned again
+    against the real kernel, which by then has everything the earlier ones made, and applied
+    through one journal: a failure anywhere undoes the whole run, in reverse.
+    """
+    plans = []
+    for obj in objects:
+        current, steps = plan(obj, planned)
+        record(planned, obj, current)
+        plans.append((obj, current, steps))
+    if check_mode:
+        return [
+            _result(obj, current, obj.predict(current) if steps else current, steps) for obj, current, steps in plans
+        ]
+    journal = Journal()
+    results = []
+    for obj, _current, _steps in plans:
+        try:
+            current, steps = plan(obj, kernel)
+        except Exception as exc:
+            journal.fail(exc, 'plan %s' % obj.label())
+        after_state = _apply(obj, kernel, journal, steps) if steps else current
+        results.append(_result(obj, current, after_state, steps))
+    return results

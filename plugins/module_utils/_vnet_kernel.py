@@ -177,6 +177,10 @@ class Kernel:
     def link_set(self, namespace, name, **kwargs):
         self.ipr(namespace).link('set', index=self.ifindex(namespace, name), **kwargs)
 
+    def mark(self, namespace, name, marker):
+        """Set the ownership marker (the interface alias; the kernel takes it only after the create)."""
+        self.link_set(namespace, name, ifalias=marker)
+
     def link_del(self, namespace, name):
         self.ipr(namespace).link('del', index=self.ifindex(namespace, name))
 
@@ -243,5 +247,6 @@ def link_state(msg, namespace):
         'master_index': msg.get_attr('IFLA_MASTER') or 0,
         'link_index': msg.get_attr('IFLA_LINK'),
         'link_netnsid': msg.get_attr('IFLA_LINK_NETNSID'),
+        'alias': msg.get_attr('IFLA_IFALIAS'),
         'info_data': info_data,
     }

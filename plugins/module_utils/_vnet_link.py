@@ -19,6 +19,7 @@ from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import Ne
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError, translate
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, describe, where
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_owner import MARKER
 
 MAIN = 'main'
 
@@ -154,12 +155,19 @@ class AddressesField(Field):
     def read(self, kernel, state):
         return kernel.addresses(state['namespace'], state['ifindex'])
 
-    def steps(self, kernel, obj, current, desired):
-        namespace, name = obj.ends[self.end]
+    def _left(self, obj, current):
+        """What the link keeps: the kernel flushes IPv6 addresses when a link goes down."""
         current = current or []
         if self.end in getattr(obj, 'going_down', ()):
-            # the kernel flushes IPv6 addresses when a link goes down: add them again afterwards
-            current = [a for a in current if ':' not in a]
+            return [a for a in current if ':' not in a]
+        return current
+
+    def differs(self, current, desired, obj):
+        return desired is not None and self._left(obj, current) != desired
+
+    def steps(self, kernel, obj, current, desired):
+        namespace, name = obj.ends[self.end]
+        current = self._left(obj, current)
         removals = [a for a in current if a not in desired]
         additions = [a for a in desired if a not in current]
         if removals or (current and additions):
@@ -319,6 +327,7 @@ class LinkObject:
         self.recreate = params['recreate']
         self.force = params['force']
         self.ends = kind.end_names(self.desired)
+        self.marker = MARKER
 
     def label(self):
         namespace, name = self.ends[MAIN]
@@ -372,9 +381,14 @@ class LinkObject:
         if sender != namespace:
             # Sent from the parent's namespace, created directly in the target namespace.
             kwargs['net_ns_fd'] = kernel.namespace_fd(namespace)
+
+        def create():
+            kernel.link_add(sender, **_resolve(kwargs))
+            kernel.mark(namespace, name, self.marker)
+
         create = Step(
             'create %s' % self.label(),
-            lambda: kernel.link_add(sender, **_resolve(kwargs)),
+            create,
             lambda: kernel.link_del(namespace, name),
             kind=self.kind.kind,
             hints=self.kind.create_hints(self.desired),
@@ -499,22 +513,28 @@ class LinkObject:
         self.guard_link(kernel, namespace, name, action)
 
     def guard_link(self, kernel, namespace, name, action):
-        if self.force or (namespace is not HOST and kernel.namespace_status(namespace) != 'mounted'):
-            return
-        state = kernel.link(namespace, name)
-        if state is None:
-            return
-        reasons = []
-        if state['ifindex'] in kernel.default_route_ifindexes(namespace):
-            reasons.append('it carries the default route of %s' % describe(namespace))
-        server = connection_address()
-        if server and namespace is HOST and state['ifindex'] in kernel.address_ifindexes(namespace, server):
-            reasons.append('it holds %s, the address of the Ansible connection' % server)
-        if reasons:
-            raise VnetError(
-                'refusing to %s %s: %s. Set force: true if you really mean it.'
-                % (action, where(name, namespace), ' and '.join(reasons))
-            )
+        if not self.force:
+            guard_link(kernel, namespace, name, action)
+
+
+def guard_link(kernel, namespace, name, action):
+    """Refuse to cut a namespace off: the link carrying its default route or the SSH connection."""
+    if namespace is not HOST and kernel.namespace_status(namespace) != 'mounted':
+        return
+    state = kernel.link(namespace, name)
+    if state is None:
+        return
+    reasons = []
+    if state['ifindex'] in kernel.default_route_ifindexes(namespace):
+        reasons.append('it carries the default route of %s' % describe(namespace))
+    server = connection_address()
+    if server and namespace is HOST and state['ifindex'] in kernel.address_ifindexes(namespace, server):
+        reasons.append('it holds %s, the address of the Ansible connection' % server)
+    if reasons:
+        raise VnetError(
+            'refusing to %s %s: %s. Set force: true if you really mean it.'
+            % (action, where(name, namespace), ' and '.join(reasons))
+        )
 
 
 def connection_address():

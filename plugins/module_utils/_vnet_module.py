@@ -8,7 +8,7 @@ from __future__ import annotations
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import ensure
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import converge
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import converge, converge_all
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
 
 
@@ -55,8 +55,35 @@ def run_module(description):
             connection.close()
     except VnetError as exc:
         module.fail_json(msg=exc.msg, **exc.details)
+    _finish(module, result)
+
+
+def _finish(module, result):
     if not module._diff:
         result.pop('diff')
     for warning in result.pop('warnings', []):
         module.warn(warning)
     module.exit_json(**result)
+
+
+def run_topology(spec):
+    """vnet_topology's main(): every object of the host in one engine run."""
+    module = AnsibleModule(argument_spec=spec.argument_spec(), supports_check_mode=True)
+    ensure(module, KernelBackend.dependency())
+    from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import Kernel
+    from ansible_collections.linux.vnet.plugins.module_utils._vnet_planned import PlannedKernel
+    from ansible_collections.linux.vnet.plugins.module_utils._vnet_topology import record, summary
+
+    try:
+        topology = spec.build(module.params)
+        kernel = Kernel()
+        try:
+            objects = topology.objects(kernel)
+            results = converge_all(objects, kernel, module.check_mode, PlannedKernel(kernel), record)
+        finally:
+            kernel.close()
+    except VnetError as exc:
+        module.fail_json(msg=exc.msg, **exc.details)
+    result = summary(results)
+    result['warnings'] = [w for r in results for w in r.get('warnings', [])]
+    _finish(module, result)

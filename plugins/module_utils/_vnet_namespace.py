@@ -10,6 +10,7 @@ import os
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_owner import MARKER
 
 PROC_SYS = '/proc/sys'
 CLONE_NEWNET = 0x40000000
@@ -42,6 +43,7 @@ class NamespaceObject:
         self.state = params['state']
         self.loopback = True if params['loopback'] else None  # false: lo is left alone
         self.sysctls = validate.sysctls('sysctls', params['sysctls'])
+        self.marker = MARKER
 
     def label(self):
         return 'namespace %r' % self.name
@@ -106,10 +108,14 @@ class NamespaceObject:
                 )
         return steps
 
+    def _create(self, kernel):
+        kernel.create_namespace(self.name)
+        kernel.mark(self.name, 'lo', self.marker)  # the marker lives and dies with the namespace
+
     def plan_create(self, kernel):
         create = Step(
             'create %s' % self.label(),
-            lambda: kernel.create_namespace(self.name),
+            lambda: self._create(kernel),
             lambda: kernel.delete_namespace(self.name),
         )
         return [create] + self._settings_steps(kernel, {})
@@ -119,7 +125,7 @@ class NamespaceObject:
             # A file in /run/netns without its mount (left by a crash or a reboot): repair it.
             repair = Step(
                 'repair stale %s (file without namespace mount)' % self.label(),
-                lambda: kernel.create_namespace(self.name),
+                lambda: self._create(kernel),
                 lambda: kernel.delete_namespace(self.name),
             )
             return [repair] + self._settings_steps(kernel, {}), []

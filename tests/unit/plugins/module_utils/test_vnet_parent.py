@@ -5,13 +5,11 @@
 
 from __future__ import annotations
 
-import errno
-
 import pytest
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kind_macvlan import Macvlan
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import AddressesField, LinkObject
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import LinkObject
 
 
 def params(**overrides):
@@ -63,12 +61,3 @@ def test_mtu_above_the_parents_names_mtu_not_passthru():
         Macvlan().check_create(ParentOnly({'kind': 'veth', 'mtu': 1500, 'ifindex': 7}), obj)
     assert caught.value.msg.startswith('mtu: 9000 is above the mtu 1500 of the parent')
     assert 'passthru' not in caught.value.msg
-
-
-def test_an_ipv6_address_carries_the_ipv6_disabled_hint_and_ipv4_does_not():
-    obj = LinkObject(Macvlan(), params())
-    obj.ends = {'main': ('a', 'm0')}
-    steps = AddressesField('addresses').steps(None, obj, [], ['10.0.0.1/24', 'fd00::1/64'])
-    assert [bool(step.hints) for step in steps] == [False, True]
-    assert 'IPv6 is disabled' in steps[1].hints[errno.EACCES]
-    assert 'net.ipv6.conf.m0.disable_ipv6' in steps[1].hints[errno.EACCES]

@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright: linux.vnet contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""purge: find the marked objects a topology no longer declares, and delete them (only those)."""
+
+from __future__ import annotations
+
+from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import NetlinkError
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, where
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import guard_link
+
+# children go before what they hang off, so that no delete takes an undeclared sibling by surprise
+DELETE_ORDER = {'macvlan': 0, 'macvtap': 0, 'ipvlan': 0, 'vxlan': 0, 'veth': 1, 'bridge': 2}
+
+
+def purge_candidates(kernel, marker, declared_namespaces, declared_links):
+    """(links as [(namespace, state)], namespace names) carrying ``marker`` and not declared."""
+    namespaces = []
+    scopes = [HOST]
+    for name in kernel.namespaces():
+        lo = _read(kernel.link, name, 'lo')
+        if name not in declared_namespaces and lo is not None and lo['alias'] == marker:
+            namespaces.append(name)  # its links go with it
+        else:
+            scopes.append(name)
+    links = []
+    for namespace in scopes:
+        for state in _read(kernel.links, namespace) or []:
+            if state['alias'] == marker and (namespace, state['name']) not in declared_links:
+                links.append((namespace, state))
+    links.sort(key=lambda item: DELETE_ORDER.get(item[1]['kind'], 1))
+    return links, namespaces
+
+
+def _read(read, namespace, *args):
+    """A read in a namespace that someone else may delete meanwhile: gone is as good as empty."""
+    try:
+        return read(namespace, *args)
+    except (VnetError, OSError, NetlinkError):
+        return None
+
+
+class PurgedLink:
+    """A marked link nobody declares any more: read it, delete it (never anything else)."""
+
+    result_key = 'link'
+    state = 'absent'
+    recreate = False
+
+    def __init__(self, namespace, state, marker):
+        self.marker = marker
+        self.namespace = namespace
+        self.name = state['name']
+        self.kind = state['kind']
+
+    def label(self):
+        return 'purged %s %s' % (self.kind, where(self.name, self.namespace))
+
+    def read(self, kernel):
+        state = kernel.link(self.namespace, self.name)
+        if state is None or state['kind'] != self.kind or state['alias'] != self.marker:
+            return None  # gone with its parent or peer, or replaced by something we do not own
+        return {'name': self.name, 'namespace': self.namespace, 'kind': self.kind}
+
+    def plan_delete(self, kernel, current):
+        guard_link(kernel, self.namespace, self.name, 'purge')
+        namespace, name = self.namespace, self.name
+        return [Step('purge %s' % self.label()[len('purged ') :], lambda: kernel.link_del(namespace, name))]
+
+    def predict(self, current):
+        return None
+
+    def projection(self, state):
+        view = {'name': self.name, 'namespace': self.namespace, 'kind': self.kind}
+        view['state'] = 'absent' if state is None else 'present'
+        return view
+
+    def report(self, state):
+        return self.projection(state)
