@@ -160,7 +160,11 @@ def converge_all(objects, kernel, check_mode, planned, record):
     """
     plans = []
     for obj in objects:
-        current, steps = plan(obj, planned)
+        try:
+            current, steps = plan(obj, planned)
+        except VnetError as exc:
+            exc.msg = '%s: %s' % (obj.label(), exc.msg)  # which of the many objects
+            raise
         record(planned, obj, current)
         plans.append((obj, current, steps))
     if check_mode:

@@ -51,7 +51,13 @@ def collect(kernel, namespaces=None, include_host=True):
         named = [n for n in named if n in namespaces]
     result = []
     for namespace in ([HOST] if include_host else []) + named:
-        links = [describe_link(kernel, state) for state in kernel.links(namespace)]
+        try:
+            links = [describe_link(kernel, state) for state in kernel.links(namespace)]
+        except (VnetError, OSError):
+            # Reading every namespace: one removed meanwhile (by another tool or play) is gone, not an error.
+            if namespaces is None and namespace is not HOST and kernel.namespace_status(namespace) != 'mounted':
+                continue
+            raise
         result.append({'name': namespace, 'links': sorted(links, key=lambda link: link['ifindex'])})
     return {'namespaces': result}
 

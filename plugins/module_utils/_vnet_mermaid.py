@@ -10,8 +10,23 @@ import re
 HOST_LABEL = 'host'
 
 
-def _id(*parts):
-    return 'n_' + '__'.join(re.sub(r'[^A-Za-z0-9]', '_', str(p)) for p in parts)
+class _Ids:
+    """Node ids, one per distinct object (``tag``: ns, if, vtep, ovs, ovsport; then its names).
+
+    A number keeps them unique - names that differ only in characters an id cannot hold, such as
+    namespaces 'red-1' and 'red_1', or a namespace named 'None' and the host's, are distinct nodes -
+    and the names folded to letters and digits keep them readable.
+    """
+
+    def __init__(self):
+        self._ids = {}
+
+    def __call__(self, tag, *names):
+        key = (tag,) + names
+        if key not in self._ids:
+            readable = '__'.join(re.sub(r'[^A-Za-z0-9]', '_', str(p)) for p in key)
+            self._ids[key] = 'n%d_%s' % (len(self._ids) + 1, readable)
+        return self._ids[key]
 
 
 def _text(value):
@@ -30,6 +45,7 @@ def _node_label(link):
 
 def render(facts):
     """Mermaid ``flowchart LR`` text for the namespaces (and OVS bridges) in ``facts``."""
+    _id = _Ids()
     out = ['flowchart LR']
     edges = []
     veths = set()
@@ -39,23 +55,23 @@ def render(facts):
         for link in namespace['links']:
             if link['name'] == 'lo':
                 continue
-            node = _id(ns, link['name'])
+            node = _id('if', ns, link['name'])
             out.append('    %s["%s"]' % (node, _node_label(link)))
             if link.get('master'):
-                edges.append('  %s -.->|port of| %s' % (node, _id(ns, link['master'])))
+                edges.append('  %s -.->|port of| %s' % (node, _id('if', ns, link['master'])))
             if link.get('kind') == 'veth' and link.get('peer'):
-                peer = _id(link.get('peer_namespace'), link['peer'])
+                peer = _id('if', link.get('peer_namespace'), link['peer'])
                 if frozenset((node, peer)) not in veths:  # each pair is seen from both ends
                     veths.add(frozenset((node, peer)))
                     edges.append('  %s ---|veth| %s' % (node, peer))
             if link.get('link') and link.get('kind') in ('macvlan', 'macvtap', 'ipvlan'):
                 edges.append(
                     '  %s -->|%s %s| %s'
-                    % (node, link['kind'], link.get('mode'), _id(link.get('link_namespace'), link['link']))
+                    % (node, link['kind'], link.get('mode'), _id('if', link.get('link_namespace'), link['link']))
                 )
             if link.get('kind') == 'vxlan':
                 if link.get('dev'):
-                    edges.append('  %s -->|underlay| %s' % (node, _id(ns, link['dev'])))
+                    edges.append('  %s -->|underlay| %s' % (node, _id('if', ns, link['dev'])))
                 for remote in (link.get('peers') or []) + [r for r in (link.get('remote'), link.get('group')) if r]:
                     edges.append(
                         '  %s -.->|vni %s| %s(("%s"))' % (node, link.get('vni'), _id('vtep', remote), _text(remote))
@@ -68,7 +84,7 @@ def render(facts):
             label = port['name'] + (' tag %s' % port['tag'] if port['tag'] is not None else '')
             if port['type'] in ('vxlan', 'geneve', 'gre'):
                 label += '<br/>%s to %s' % (port['type'], port['options'].get('remote_ip'))
-            out.append('    %s["%s"]' % (_id('ovs', bridge['bridge'], port['name']), _text(label)))
+            out.append('    %s["%s"]' % (_id('ovsport', bridge['bridge'], port['name']), _text(label)))
         out.append('  end')
     seen = set()
     for edge in edges:

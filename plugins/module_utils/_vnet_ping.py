@@ -166,6 +166,9 @@ def run_ping(module):
     try:
         namespace = namespace_name('namespace', params['namespace'])
         targets = [target_address(t) for t in params['targets']]
+        if not targets:
+            # an empty list would let expect=reachable/unreachable pass without a single echo request
+            raise VnetError('targets: give at least one IPv4 or IPv6 address to ping')
         if params['count'] < 1 or params['timeout'] <= 0:
             raise VnetError('count and timeout: count must be at least 1 and timeout above 0')
         size = params.get('size')

@@ -28,7 +28,8 @@ def purge_candidates(kernel, marker, declared_namespaces, declared_links):
     links = []
     for namespace in scopes:
         for state in _read(kernel.links, namespace) or []:
-            if state['alias'] == marker and (namespace, state['name']) not in declared_links:
+            # lo carries its namespace's marker; the namespace is what that marker is about
+            if state['alias'] == marker and state['name'] != 'lo' and (namespace, state['name']) not in declared_links:
                 links.append((namespace, state))
     links.sort(key=lambda item: DELETE_ORDER.get(item[1]['kind'], 1))
     return links, namespaces

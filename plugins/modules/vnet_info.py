@@ -105,7 +105,7 @@ mermaid:
   description: The topology as a Mermaid flowchart.
   returned: when O(format=mermaid)
   type: str
-  sample: "flowchart LR\n  subgraph n_ns__None[\"host\"]\n ..."
+  sample: "flowchart LR\n  subgraph n1_ns__None[\"host\"]\n ..."
 """
 
 from ansible.module_utils.basic import AnsibleModule
