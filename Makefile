@@ -7,6 +7,8 @@
 #   make unit         pytest tests/unit (imports the collection from the copy)
 #   make sanity       ansible-test sanity (local, Python 3.11) in the copy
 #   make integration  real-kernel integration targets (root), two lanes: venv + Debian python
+#   make molecule     the roles' molecule scenarios (extensions/molecule/*, root), each on its own lab of
+#                     simulated hosts; MOLECULE_SCENARIOS='a b' picks some
 #   make test         all of the above, in that order, stopping at the first failure
 #   make format       ruff format + ruff check --fix (developer convenience, not part of test)
 
@@ -32,9 +34,9 @@ VENV_STAMP := $(VENV)/.requirements-$(REQ_HASH)
 APT_PACKAGES := python3-pyroute2 python3-openvswitch openvswitch-switch python3-venv iproute2 iputils-ping ethtool rsync git shellcheck
 LINT_DIRS = $(wildcard plugins tests benchmarks tools)
 
-.PHONY: demo test deps system-deps venv collection lint format unit sanity integration clean distclean
+.PHONY: demo test deps system-deps venv collection lint format unit sanity integration molecule clean distclean
 
-test: deps collection lint unit sanity integration
+test: deps collection lint unit sanity integration molecule
 
 # Three simulated hosts, two tenants over VXLAN, the reachability matrix, a topology drawing,
 # teardown. `make demo DEMO_ARGS='-e demo_keep=true'` keeps the lab up to explore.
@@ -105,6 +107,27 @@ integration: venv collection
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(COLLECTIONS) \
 	  $(VPY) -m pytest tests/integration -q -p no:cacheprovider --durations=0 --durations-min=30 \
 	  -n $(INTEGRATION_WORKERS) --dist load
+
+# Each scenario runs `molecule test` (its own test_sequence, ending in destroy) from the collection
+# copy, against that copy (ANSIBLE_COLLECTIONS_PATH), with a fresh ephemeral directory: the lab's
+# random name lives there, so two runs side by side never share a lab, and one run's scenarios
+# never share state (which `--all` with MOLECULE_EPHEMERAL_DIRECTORY set would do). The scenarios'
+# inventories give the simulated hosts ansible_python_interpreter=/usr/bin/python3 (Debian's pyroute2).
+MOLECULE_SCENARIOS ?= $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard extensions/molecule/*/molecule.yml))))
+
+molecule: venv collection
+	@for scenario in $(MOLECULE_SCENARIOS); do \
+	  eph=$$(mktemp -d /tmp/molecule-$$scenario.XXXXXX); \
+	  echo "== molecule scenario $$scenario (ephemeral directory $$eph)"; \
+	  start=$$(date +%s); \
+	  if ! (cd $(COLL) && PATH=$(abspath $(VENV))/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(abspath $(COLLECTIONS)) \
+	        MOLECULE_EPHEMERAL_DIRECTORY=$$eph NO_COLOR=1 PY_COLORS=0 \
+	        $(abspath $(VENV))/bin/molecule test -s $$scenario); then \
+	    rm -rf $$eph; echo "molecule scenario $$scenario failed" >&2; exit 1; \
+	  fi; \
+	  rm -rf $$eph; \
+	  echo "== molecule scenario $$scenario passed in $$(( $$(date +%s) - start )) s"; \
+	done
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .ruff_cache .hypothesis
