@@ -5,12 +5,17 @@
 #                     .build/collections/ansible_collections/linux/vnet
 #   make lint         ruff check + ruff format --check
 #   make unit         pytest tests/unit (imports the collection from the copy)
+#   make artifact     the built tarball: file list, installed into an empty collections path and smoke-tested
+#                     on the oldest (.venv-216, made here) and newest (.venv) ansible-core, EE metadata
+#                     (ansible-builder), changelog (antsibull-changelog)
 #   make sanity       ansible-test sanity (local, Python 3.11) in the copy
 #   make integration  real-kernel integration targets (root), two lanes: venv + Debian python
 #   make molecule     the roles' molecule scenarios (extensions/molecule/*, root), each on its own lab of
 #                     simulated hosts; MOLECULE_SCENARIOS='a b' picks some
 #   make test         all of the above, in that order, stopping at the first failure
 #   make format       ruff format + ruff check --fix (developer convenience, not part of test)
+#   make bench        benchmarks (root), measured, never asserted, not part of test: the table of
+#                     docs/benchmarks.md, within about 10 minutes (BENCH_BUDGET, BENCH_ARGS)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -34,9 +39,9 @@ VENV_STAMP := $(VENV)/.requirements-$(REQ_HASH)
 APT_PACKAGES := python3-pyroute2 python3-openvswitch openvswitch-switch python3-venv iproute2 iputils-ping ethtool rsync git shellcheck
 LINT_DIRS = $(wildcard plugins tests benchmarks tools)
 
-.PHONY: demo test deps system-deps venv collection lint format unit sanity integration molecule clean distclean
+.PHONY: demo test deps system-deps venv collection lint format unit sanity integration molecule clean distclean artifact venv-oldest
 
-test: deps collection lint unit sanity integration molecule
+test: deps collection lint unit artifact sanity integration molecule
 
 # Three simulated hosts, two tenants over VXLAN, the reachability matrix, a topology drawing,
 # teardown. `make demo DEMO_ARGS='-e demo_keep=true'` keeps the lab up to explore.
@@ -93,6 +98,26 @@ unit: venv collection
 	  echo "unit: no tests/unit directory yet, nothing to run"; \
 	fi
 
+# The collection as shipped (tests/artifact/test_artifact.py): built from a clean copy with a developer's
+# caches planted in it, its file list checked, installed into an empty collections path and smoke-tested
+# (tests/artifact/smoke.yml, root) with each ansible-core of the matrix: the oldest that meta/runtime.yml's
+# requires_ansible allows, in its own venv (made here once, from PyPI), and the newest, the .venv's.
+# Then ansible-builder introspect/create (no container engine) and an antsibull-changelog release in a copy.
+VENV_OLDEST := .venv-216
+ANSIBLE_OLDEST := ansible-core>=2.16,<2.17
+ANSIBLE_MATRIX := 2.16=$(VENV_OLDEST) 2.19=$(VENV)
+
+venv-oldest: $(VENV_OLDEST)/.stamp-2.16
+
+$(VENV_OLDEST)/.stamp-2.16:
+	@test -x $(VENV_OLDEST)/bin/python || $(PYTHON) -m venv $(VENV_OLDEST)
+	$(VENV_OLDEST)/bin/python -m pip install -q --disable-pip-version-check '$(ANSIBLE_OLDEST)'
+	@touch $@
+
+artifact: venv venv-oldest
+	VNET_ARTIFACT_VENVS='$(ANSIBLE_MATRIX)' $(VPY) -m pytest tests/artifact -q -p no:cacheprovider \
+	  --durations=0 --durations-min=10
+
 # ansible-test needs its cwd to be a real path ending in ansible_collections/linux/vnet, hence
 # the copy.  --local runs with the .venv python; --requirements lets ansible-test install what
 # each sanity test needs (it keeps per-test virtualenvs under ~/.ansible/test/venv).  Those
@@ -129,9 +154,19 @@ molecule: venv collection
 	  echo "== molecule scenario $$scenario passed in $$(( $$(date +%s) - start )) s"; \
 	done
 
+# Benchmarks: P1 engine vs `ip -batch`, P2 ansible-playbook (vnet_topology vs per-object modules vs
+# `command: ip`), P3 the VXLAN overlay role on 3/10/20 simulated hosts. One step at a time, with the
+# load average next to every figure; everything made under a random prefix and removed even on failure.
+# What does not fit the budget (seconds, default 570) is skipped and the table says so.
+# BENCH_ARGS goes to benchmarks/run.py, e.g. BENCH_ARGS='--only p1 --p1-sizes 200 --budget 1800'.
+BENCH_BUDGET ?= 570
+.PHONY: bench
+bench: venv collection
+	$(VPY) benchmarks/run.py --collections $(abspath $(COLLECTIONS)) --budget $(BENCH_BUDGET) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -not -path './$(VENV)/*' -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(VENV_OLDEST)
