@@ -114,7 +114,7 @@ def test_ping_sends_size_bytes_and_reports_packet_size(sockets, monkeypatch):
     monkeypatch.setattr(ping_utils, '_wait_reply', lambda *args: 0.5)
     result = ping_utils.ping(FakeKernel(), 'red', '10.0.0.2', 2, 0.1, interval=0, size=1422, dont_fragment=True)
     (sock,) = sockets
-    assert [len(packet) for packet, _ in sock.sent] == [1430, 1430]
+    assert [len(sent[0]) for sent in sock.sent] == [1430, 1430]
     assert sock.sent[0][1] == ('10.0.0.2', 0)
     assert sock.closed
     assert result['packet_size'] == 1450
