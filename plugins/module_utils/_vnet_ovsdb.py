@@ -20,6 +20,12 @@ class Ovsdb:
     """Reads Open_vSwitch/Bridge/Port/Interface and commits at most one transaction."""
 
     def __init__(self, remote, timeout):
+        if not remote.startswith(('unix:', 'tcp:')):
+            # ssl: needs a private key, certificate and CA certificate set in the ovs library first
+            raise VnetError(
+                'db: %r is not supported; give unix:PATH or tcp:IP:PORT (ssl: remotes need certificates, '
+                'which linux.vnet does not take)' % remote
+            )
         self.remote = remote
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout

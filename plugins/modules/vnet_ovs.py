@@ -96,7 +96,8 @@ options:
     default: false
   db:
     description:
-      - OVSDB server to talk to, as C(unix:PATH), C(tcp:IP:PORT) or C(ssl:IP:PORT).
+      - OVSDB server to talk to, as C(unix:PATH) or C(tcp:IP:PORT).
+      - C(ssl:) remotes are refused (they need certificates, which the module does not take).
     type: str
     default: unix:/run/openvswitch/db.sock
   timeout:
