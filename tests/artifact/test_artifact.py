@@ -68,7 +68,7 @@ PLANTED = (
     'linux-vnet-0.0.1.tar.gz',
 )
 # Top-level names of the planted caches, left out of copies made from the planted tree.
-PLANTED_TOP = sorted({name.split('/')[0] for name in PLANTED if not name.startswith(('plugins/', 'tests/'))})
+PLANTED_TOP = sorted({name.split('/', 1)[0] for name in PLANTED if not name.startswith(('plugins/', 'tests/'))})
 FORBIDDEN_PARTS = {
     '__pycache__',
     '.pytest_cache',
@@ -130,7 +130,7 @@ def matrix():
     words = os.environ.get('VNET_ARTIFACT_VENVS', '2.16=.venv-216 2.19=.venv').split()
     pairs = []
     for word in words:
-        label, _, venv = word.partition('=')
+        label, _sep, venv = word.partition('=')
         path = Path(venv)
         pairs.append((label, path if path.is_absolute() else REPO / path))
     return pairs
