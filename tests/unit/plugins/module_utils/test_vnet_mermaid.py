@@ -32,8 +32,8 @@ def test_namespaces_differing_only_in_punctuation_are_two_boxes():
     }
     text = render(facts)
     found = nodes(text)
-    assert [label for label, _ in found] == ['red-1', 'eth0 (veth)', 'red_1', 'eth0 (veth)']
-    assert len({node_id for _, node_id in found}) == 4, text
+    assert [label for label, node_id in found] == ['red-1', 'eth0 (veth)', 'red_1', 'eth0 (veth)']
+    assert len({node_id for label, node_id in found}) == 4, text
     assert VETH.findall(text) == [(found[1][1], found[3][1])], text
 
 

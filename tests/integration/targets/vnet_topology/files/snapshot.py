@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Independent read of what a test made: namespaces and links named <prefix>*, as sorted JSON.
 
 Reads with `ip -j` (not the collection's code), so a module bug cannot hide in both the change
