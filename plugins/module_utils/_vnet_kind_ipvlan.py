@@ -9,7 +9,11 @@ import errno
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import InfoField
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_parent import PARENT_OPTIONS, ParentedKind
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_parent import (
+    PARENT_OPTIONS,
+    ParentedKind,
+    busy_parent_hint,
+)
 
 
 def _teach_pyroute2_ipvlan_flags():
@@ -62,7 +66,5 @@ class Ipvlan(ParentedKind):
         return desired
 
     def create_hints(self, desired):
-        return {
-            errno.EBUSY: 'link: the parent %r already has macvlan or macvtap children; ipvlan and macvlan '
-            'cannot share a lower device' % desired['link']
-        }
+        # EBUSY: the parent's receive handler is taken (netdev_is_rx_handler_busy in ipvlan_link_new)
+        return {errno.EBUSY: busy_parent_hint(desired['link'], 'macvlan or macvtap', 'ipvlan')}

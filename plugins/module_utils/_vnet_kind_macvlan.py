@@ -8,7 +8,11 @@ from __future__ import annotations
 import errno
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import InfoField, LinkObject
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_parent import PARENT_OPTIONS, ParentedKind
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_parent import (
+    PARENT_OPTIONS,
+    ParentedKind,
+    busy_parent_hint,
+)
 
 # include/uapi/linux/if_link.h: enum macvlan_mode
 MODES = {'private': 1, 'vepa': 2, 'bridge': 4, 'passthru': 8, 'source': 16}
@@ -33,14 +37,18 @@ class _MacvlanFamily(ParentedKind):
         return desired
 
     def create_hints(self, desired):
+        # EBUSY: the parent's receive handler is taken (netdev_rx_handler_register in macvlan_port_create)
+        busy = {errno.EBUSY: busy_parent_hint(desired['link'], 'ipvlan', self.kind)}
         if desired['mode'] == 'passthru':
             return {
+                **busy,
                 errno.EINVAL: 'mode passthru needs the parent %r to itself, and it already has macvlan or '
-                'macvtap children; remove them or use another mode' % desired['link']
+                'macvtap children; remove them or use another mode' % desired['link'],
             }
         return {
+            **busy,
             errno.EINVAL: 'the parent %r refused the %s (a passthru child may own it already)'
-            % (desired['link'], self.kind)
+            % (desired['link'], self.kind),
         }
 
 

@@ -18,6 +18,16 @@ PARENT_OPTIONS = dict(
 )
 
 
+def busy_parent_hint(parent, other_children, kind):
+    """Why the kernel answers EBUSY to a new macvlan/macvtap/ipvlan child: its parent's receive handler is
+    taken, by the other family of children or by a master the parent is a port of."""
+    return (
+        'link: the parent %r is busy: it already has %s children, or it is a port of a bridge, bond or '
+        'Open vSwitch; ipvlan and macvlan cannot share a lower device, and a port cannot carry a %s'
+        % (parent, other_children, kind)
+    )
+
+
 class ParentedKind(LinkKind):
     """A link created on a parent (``link`` in ``link_namespace``) and placed in ``namespace``."""
 
