@@ -12,6 +12,9 @@
 #   make integration  real-kernel integration targets (root), two lanes: venv + Debian python
 #   make molecule     the roles' molecule scenarios (extensions/molecule/*, root), each on its own lab of
 #                     simulated hosts; MOLECULE_SCENARIOS='a b' picks some
+#   make test-kernel  the full-kernel lane (tests/kernel): ipvlan, dummy and the openvswitch datapath, which this
+#                     kernel lacks, tested in one QEMU boot of the stock Debian kernel (root; 3-6 minutes);
+#                     VNET_SKIP_KERNEL_LANE=<reason> skips it, saying so
 #   make test         all of the above, in that order, stopping at the first failure
 #   make format       ruff format + ruff check --fix (developer convenience, not part of test)
 #   make bench        benchmarks (root), measured, never asserted, not part of test: the table of
@@ -41,7 +44,7 @@ LINT_DIRS = $(wildcard plugins tests benchmarks tools)
 
 .PHONY: demo test deps system-deps venv collection lint format unit sanity integration molecule clean distclean artifact venv-oldest
 
-test: deps collection lint unit artifact sanity integration molecule
+test: deps collection lint unit artifact sanity integration molecule test-kernel
 
 # Three simulated hosts, two tenants over VXLAN, the reachability matrix, a topology drawing,
 # teardown. `make demo DEMO_ARGS='-e demo_keep=true'` keeps the lab up to explore.
@@ -163,6 +166,21 @@ BENCH_BUDGET ?= 570
 .PHONY: bench
 bench: venv collection
 	$(VPY) benchmarks/run.py --collections $(abspath $(COLLECTIONS)) --budget $(BENCH_BUDGET) $(BENCH_ARGS)
+
+# The full-kernel lane (tests/kernel/lane.py): the kernel linux-image-amd64 depends on is downloaded
+# (apt-get download) and cached under .build/kernel/; one QEMU guest (TCG, no network) sees this machine's
+# root read-only over 9p and runs the tests of tests/kernel/guest_playbook.yml. A lane that cannot run
+# fails; only VNET_SKIP_KERNEL_LANE (1, or a reason) skips it, and says so.
+KERNEL_APT_PACKAGES := qemu-system-x86 busybox-static
+.PHONY: test-kernel
+ifneq ($(filter-out 0,$(VNET_SKIP_KERNEL_LANE)),)
+test-kernel:
+	@echo "test-kernel: SKIPPED (VNET_SKIP_KERNEL_LANE=$(VNET_SKIP_KERNEL_LANE)): ipvlan, dummy and the openvswitch datapath were not tested on a full kernel" >&2
+else
+test-kernel: venv collection
+	@$(MAKE) --no-print-directory system-deps APT_PACKAGES='$(KERNEL_APT_PACKAGES)'
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(COLLECTIONS) $(VPY) -m pytest tests/kernel -q -p no:cacheprovider
+endif
 
 clean:
 	rm -rf $(BUILD) tests/output .pytest_cache .ruff_cache .hypothesis
