@@ -139,11 +139,16 @@ def _collect(run, share, run_dir):
 
 
 def boot_and_test(run):
+    with lane.exclusive():
+        lane.clear_stale_runs()
+        _boot_and_test(run)
+
+
+def _boot_and_test(run):
     started = time.monotonic()
     kernel = lane.Kernel(lane.kernel_package()).prepare()
     run.kernel = kernel.release
     run.timings['kernel_cache'] = round(time.monotonic() - started, 1)
-    lane.CACHE.mkdir(parents=True, exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix='run-', dir=lane.CACHE))
     guest = None
     try:
@@ -193,4 +198,7 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             'full-kernel lane, kernel %s, timings (s): %s' % (run.kernel, json.dumps(run.timings))
         )
+        for entry in (run.report or {}).get('tests', []):
+            seconds = ' %5.1f s' % entry['seconds'] if entry.get('seconds') is not None else ''
+            terminalreporter.write_line('  %-20s %-8s%s' % (entry['id'], entry['result'], seconds))
         terminalreporter.write_line('full-kernel lane logs: %s' % OUTPUT_DIR)

@@ -16,7 +16,9 @@ Downloads and builds are cached under .build/kernel/ (`make clean` removes them)
 the lane from running raises LaneError, which the tests turn into a failure, never a skip.
 """
 
+import contextlib
 import ctypes
+import fcntl
 import json
 import lzma
 import os
@@ -55,6 +57,24 @@ def run(argv, cwd=None, timeout=600):
     if proc.returncode != 0:
         raise LaneError('%s exited %s: %s' % (' '.join(argv), proc.returncode, (proc.stderr or proc.stdout).strip()))
     return proc.stdout
+
+
+@contextlib.contextmanager
+def exclusive():
+    """One lane at a time per checkout: runs share the cache (and may clear what a killed run left)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / 'lane.lock', 'w', encoding='ascii') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def clear_stale_runs():
+    """Run directories of a lane that was killed before it could remove its own (call under exclusive())."""
+    for stale in CACHE.glob('run-*'):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 # --- kernel -----------------------------------------------------------------------------------
