@@ -171,7 +171,7 @@ bench: venv collection
 # (apt-get download) and cached under .build/kernel/; one QEMU guest (TCG, no network) sees this machine's
 # root read-only over 9p and runs the tests of tests/kernel/guest_playbook.yml. A lane that cannot run
 # fails; only VNET_SKIP_KERNEL_LANE (1, or a reason) skips it, and says so.
-KERNEL_APT_PACKAGES := qemu-system-x86 busybox-static
+KERNEL_APT_PACKAGES := qemu-system-x86 busybox-static kmod
 .PHONY: test-kernel
 ifneq ($(filter-out 0,$(VNET_SKIP_KERNEL_LANE)),)
 test-kernel:
