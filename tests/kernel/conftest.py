@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -92,8 +93,16 @@ def _run_playbook(guest, share, deadline, run):
     ]
     log_path = share.parent / 'ansible.log'
     with open(log_path, 'wb') as log:
+        # its own process group: a timeout kills its workers too (each may be waiting for the guest)
         proc = subprocess.Popen(
-            argv, cwd=HERE, env=_playbook_env(share), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            argv,
+            cwd=HERE,
+            env=_playbook_env(share),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=lane._die_with_parent,
         )
         try:
             while proc.poll() is None:
@@ -107,8 +116,8 @@ def _run_playbook(guest, share, deadline, run):
                     break
                 time.sleep(0.5)
         finally:
-            if proc.poll() is None:
-                proc.kill()
+            if proc.poll() is None:  # stopped early: the playbook and its workers
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     run.playbook_rc = proc.returncode
     run.playbook_output = log_path.read_text(encoding='utf-8', errors='replace')

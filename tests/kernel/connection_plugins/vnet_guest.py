@@ -68,6 +68,8 @@ class Connection(ConnectionBase):
         resp = os.path.join(share, 'resp', name)
         deadline = time.monotonic() + self.get_option('command_timeout')
         while not os.path.exists(resp):
+            if not os.path.isdir(os.path.dirname(resp)):
+                raise AnsibleConnectionFailure('vnet_guest: the share %s is gone (the guest was stopped)' % share)
             if time.monotonic() > deadline:
                 raise AnsibleConnectionFailure(
                     'vnet_guest: no answer from the guest within %ss' % self.get_option('command_timeout')
