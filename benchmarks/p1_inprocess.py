@@ -85,7 +85,7 @@ def engine(params, check_mode):
         if checked.error_messages:
             raise SystemExit('bad benchmark input: %s' % checked.error_messages)
         topology = Topology(checked.validated_parameters)
-        kernel = Kernel()
+        kernel = Kernel(dump_links=True)  # as run_topology opens it
         try:
             objects = topology.objects(kernel)
             results = converge_all(objects, kernel, check_mode, PlannedKernel(kernel), record)

@@ -156,7 +156,9 @@ def converge_all(objects, kernel, check_mode, planned, record):
     objects before it leave it; ``record(planned, obj, current)`` adds an object's effect), so a
     bad object anywhere fails the run before the first change. Then each object is planned again
     against the real kernel, which by then has everything the earlier ones made, and applied
-    through one journal: a failure anywhere undoes the whole run, in reverse.
+    through one journal: a failure anywhere undoes the whole run, in reverse. The objects before
+    the first one with steps keep their first reading: nothing has changed the kernel yet (so a
+    run with nothing to do reads the kernel once).
     """
     plans = []
     for obj in objects:
@@ -171,9 +173,10 @@ def converge_all(objects, kernel, check_mode, planned, record):
         return [
             _result(obj, current, obj.predict(current) if steps else current, steps) for obj, current, steps in plans
         ]
+    unchanged = next((i for i, (_obj, _current, steps) in enumerate(plans) if steps), len(plans))
+    results = [_result(obj, current, current, steps) for obj, current, steps in plans[:unchanged]]
     journal = Journal()
-    results = []
-    for obj, _current, _steps in plans:
+    for obj, _current, _steps in plans[unchanged:]:
         try:
             current, steps = plan(obj, kernel)
         except Exception as exc:

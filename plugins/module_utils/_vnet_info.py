@@ -94,7 +94,7 @@ def run_info(module):
     ensure(module, PYROUTE2)
     params = module.params
     try:
-        kernel = Kernel()
+        kernel = Kernel(dump_links=True)
         try:
             facts = collect(kernel, params['namespaces'], params['host'])
         finally:

@@ -20,8 +20,10 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_validate import i
 
 NETNS_DIR = '/run/netns'
 HOST = None  # the namespace the module started in (usually the host's)
+UNKNOWN = object()  # no namespace expected (HOST, None, is a namespace)
 IFF_UP = 1
 NUD_PERMANENT = 0x80
+NSID_NOT_ASSIGNED = 0xFFFFFFFF  # what RTM_GETNSID answers (unsigned) when no nsid is assigned yet
 
 
 def describe(namespace):
@@ -35,9 +37,31 @@ def where(name, namespace):
 class Kernel:
     """Netlink handles per namespace plus the reads and writes the objects need."""
 
-    def __init__(self):
+    def __init__(self, dump_links=False):
         self._home = os.open('/proc/self/ns/net', os.O_RDONLY)
         self._handles = {}
+        # Many objects (a topology, vnet_info) read most links of every namespace they touch: one
+        # dump per namespace answers them all, until this run's first write (a write anywhere may
+        # change links elsewhere: a veth's peer, a bridge's ports); from then on, one request each.
+        self._dump_links = dump_links
+        self._link_dumps = {}  # namespace -> ({name: state}, {ifindex: state})
+        # One dump per namespace, not one per link (pyroute2 cannot ask the kernel for one link's
+        # addresses or routes; n links would decode n^2 messages): the default routes (a run adds
+        # none) and the addresses (dropped whenever this run changes them, see _addresses_changed).
+        self._default_routes = {}
+        self._address_dumps = {}  # namespace -> [(ifindex, address, prefixlen)]
+        self._nsids = {}  # namespace -> {other namespace: the nsid it has for it}
+
+    def refresh(self):
+        """Forget every read: what follows asks the kernel (after a failure another run may explain)."""
+        self._writing()
+        self._default_routes.clear()
+        self._address_dumps.clear()
+        self._nsids.clear()
+
+    def _writing(self):
+        self._dump_links = False
+        self._link_dumps.clear()
 
     def close(self):
         for handle in self._handles.values():
@@ -76,8 +100,10 @@ class Kernel:
             )
 
     def create_namespace(self, name):
+        self._writing()
         if self.namespace_status(name) == 'stale':
             os.unlink(self.namespace_path(name))
+        self._forget_nsids(name)
         if not hasattr(netns, '_create'):
             netns.create(name)
             return
@@ -89,7 +115,9 @@ class Kernel:
             netns.setns(self._home, flags=0)
 
     def delete_namespace(self, name):
+        self._writing()
         self.forget(name)
+        self._forget_nsids(name)
         netns.remove(name)
 
     @contextlib.contextmanager
@@ -118,31 +146,55 @@ class Kernel:
         handle = self._handles.pop(namespace, None)
         if handle is not None:
             handle.close()
+        self._default_routes.pop(namespace, None)
+        self._address_dumps.pop(namespace, None)
 
     def namespace_fd(self, namespace):
         """What IFLA_NET_NS_FD accepts: a namespace name, or our own fd for the host."""
         return self._home if namespace is HOST else namespace
 
-    def namespace_of_nsid(self, namespace, nsid):
-        """Name of the namespace that ``namespace`` knows as ``nsid`` ('' when unnamed)."""
+    def namespace_of_nsid(self, namespace, nsid, expected=UNKNOWN):
+        """Name of the namespace that ``namespace`` knows as ``nsid`` ('' when unnamed).
+
+        Every answer is remembered, and candidates are asked in order (the host first) until one
+        matches: naming the peers of n veths costs n requests, not n per veth.
+        """
         if nsid is None or nsid < 0:
             return namespace
-        for candidate in [HOST] + self.namespaces():
-            if candidate == namespace:
+        known = self._nsids.setdefault(namespace, {})
+        for candidate, candidate_nsid in known.items():
+            if candidate_nsid == nsid:
+                return candidate
+        first = [] if expected is UNKNOWN else [expected]  # _nsid_of copes with one that does not exist
+        for candidate in first + [HOST] + self.namespaces():
+            if candidate == namespace or candidate in known:
                 continue
-            try:
-                fd = os.dup(self._home) if candidate is HOST else os.open(self.namespace_path(candidate), os.O_RDONLY)
-            except OSError:
-                continue  # removed meanwhile by someone else: it cannot be the one we look for
-            try:
-                answer = self.ipr(namespace).get_netnsid(fd=fd)
-            except (OSError, NetlinkError):
-                continue  # not a namespace any more (a stale file being removed)
-            finally:
-                os.close(fd)
-            if answer and answer.get('nsid') == nsid:
+            candidate_nsid = self._nsid_of(namespace, candidate)
+            if candidate_nsid is None or not 0 <= candidate_nsid < NSID_NOT_ASSIGNED:
+                continue  # none yet: the kernel assigns one when a link first spans the two
+            known[candidate] = candidate_nsid
+            if candidate_nsid == nsid:
                 return candidate
         return ''
+
+    def _nsid_of(self, namespace, candidate):
+        try:
+            fd = os.dup(self._home) if candidate is HOST else os.open(self.namespace_path(candidate), os.O_RDONLY)
+        except OSError:
+            return None  # removed meanwhile by someone else: it cannot be the one we look for
+        try:
+            answer = self.ipr(namespace).get_netnsid(fd=fd)
+        except (OSError, NetlinkError):
+            return None  # not a namespace any more (a stale file being removed)
+        finally:
+            os.close(fd)
+        return answer.get('nsid') if answer else None
+
+    def _forget_nsids(self, name):
+        """A namespace made or removed by this run: its nsids may now mean another namespace."""
+        self._nsids.pop(name, None)
+        for known in self._nsids.values():
+            known.pop(name, None)
 
     # ---- links ------------------------------------------------------------
 
@@ -155,14 +207,30 @@ class Kernel:
             raise
         return link_state(found[0], namespace) if found else None
 
+    def _link_dump(self, namespace):
+        dump = self._link_dumps.get(namespace)
+        if dump is None:
+            states = self._read_links(namespace)
+            dump = self._link_dumps[namespace] = ({s['name']: s for s in states}, {s['ifindex']: s for s in states})
+        return dump
+
+    def _read_links(self, namespace):
+        return [link_state(msg, namespace) for msg in self.ipr(namespace).get_links()]
+
     def link(self, namespace, name):
+        if self._dump_links:
+            return _copy(self._link_dump(namespace)[0].get(name))
         return self._first(namespace, ifname=name)
 
     def link_by_index(self, namespace, ifindex):
+        if self._dump_links:
+            return _copy(self._link_dump(namespace)[1].get(ifindex))
         return self._first(namespace, index=ifindex)
 
     def links(self, namespace):
-        return [link_state(msg, namespace) for msg in self.ipr(namespace).get_links()]
+        if self._dump_links:
+            return [dict(state) for state in self._link_dump(namespace)[0].values()]
+        return self._read_links(namespace)
 
     def ifindex(self, namespace, name):
         state = self.link(namespace, name)
@@ -170,19 +238,35 @@ class Kernel:
             raise VnetError('interface %s does not exist' % where(name, namespace))
         return state['ifindex']
 
+    def _address_dump(self, namespace):
+        if namespace not in self._address_dumps:
+            self._address_dumps[namespace] = [
+                (msg['index'], msg.get_attr('IFA_ADDRESS'), msg['prefixlen']) for msg in self.ipr(namespace).get_addr()
+            ]
+        return self._address_dumps[namespace]
+
+    def _addresses_changed(self, namespace):
+        # Only this run's address requests and a link going down (the kernel flushes its IPv6
+        # addresses) change what a link holds: a new link has none but its link-local one.
+        self._address_dumps.pop(namespace, None)
+
     def addresses(self, namespace, ifindex):
         """Managed addresses (IPv6 link-local excluded), normalised and sorted."""
         result = []
-        for msg in self.ipr(namespace).get_addr(index=ifindex):
-            address = '%s/%d' % (msg.get_attr('IFA_ADDRESS'), msg['prefixlen'])
-            if not is_ipv6_link_local(address):
-                result.append(str(address))
+        for index, address, prefixlen in self._address_dump(namespace):
+            cidr = '%s/%d' % (address, prefixlen)
+            if index == ifindex and not is_ipv6_link_local(cidr):
+                result.append(str(cidr))
         return sort_addresses(result)
 
     def link_add(self, namespace, **kwargs):
+        self._writing()
         self.ipr(namespace).link('add', **kwargs)
 
     def link_set(self, namespace, name, **kwargs):
+        self._writing()
+        if kwargs.get('state') == 'down' or 'net_ns_fd' in kwargs:
+            self._addresses_changed(namespace)
         self.ipr(namespace).link('set', index=self.ifindex(namespace, name), **kwargs)
 
     def mark(self, namespace, name, marker):
@@ -190,10 +274,13 @@ class Kernel:
         self.link_set(namespace, name, ifalias=marker)
 
     def link_del(self, namespace, name):
+        self._writing()
         self.ipr(namespace).link('del', index=self.ifindex(namespace, name))
 
     def addr(self, command, namespace, name, cidr):
+        self._writing()
         address, prefixlen = cidr.split('/')
+        self._addresses_changed(namespace)
         self.ipr(namespace).addr(
             command, index=self.ifindex(namespace, name), address=address, prefixlen=int(prefixlen)
         )
@@ -216,11 +303,14 @@ class Kernel:
         return sorted(entries)
 
     def fdb(self, command, namespace, name, mac, destination):
+        self._writing()
         self.ipr(namespace).fdb(command, ifindex=self.ifindex(namespace, name), lladdr=mac, dst=destination)
 
     def default_route_ifindexes(self, namespace):
         """Interfaces that carry a default route (IPv4 or IPv6, main table)."""
-        found = set()
+        if namespace in self._default_routes:
+            return self._default_routes[namespace]
+        found = self._default_routes[namespace] = set()
         for family in (2, 10):
             for route in self.ipr(namespace).get_routes(family=family, table=254):
                 if route['dst_len'] == 0 and route.get_attr('RTA_OIF'):
@@ -231,7 +321,12 @@ class Kernel:
         return found
 
     def address_ifindexes(self, namespace, address):
-        return {msg['index'] for msg in self.ipr(namespace).get_addr() if msg.get_attr('IFA_ADDRESS') == address}
+        """Interfaces holding ``address`` (the connection's own, or a VXLAN peer that is ours)."""
+        return {index for index, held, _prefixlen in self._address_dump(namespace) if held == address}
+
+
+def _copy(state):
+    return None if state is None else dict(state)
 
 
 def link_state(msg, namespace):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import describe, where
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import UNKNOWN, describe, where
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import (
     MAIN,
     AddressesField,
@@ -69,8 +69,8 @@ class Veth(LinkKind):
     def creates(self, desired):
         return [(desired['namespace'], desired['name']), (desired['peer_namespace'], desired['peer'])]
 
-    def read_extra(self, kernel, state, current):
-        peer_namespace, peer = linked(kernel, state)
+    def read_extra(self, kernel, state, current, desired=None):
+        peer_namespace, peer = linked(kernel, state, desired['peer_namespace'] if desired else UNKNOWN)
         current['peer'] = peer['name'] if peer else None
         current['peer_namespace'] = peer_namespace if peer_namespace != '' else UNNAMED
         if peer is not None:

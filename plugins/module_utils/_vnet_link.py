@@ -18,7 +18,7 @@ from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate a
 from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import NetlinkError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError, translate
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, describe, where
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, UNKNOWN, describe, where
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_owner import MARKER
 
 MAIN = 'main'
@@ -227,11 +227,14 @@ def end_fields(end=MAIN, prefix=''):
     )
 
 
-def linked(kernel, state):
-    """(namespace, state) of the link IFLA_LINK points to (veth peer, macvlan parent); namespace '' if unnamed."""
+def linked(kernel, state, expected=UNKNOWN):
+    """(namespace, state) of the link IFLA_LINK points to (veth peer, macvlan parent); namespace '' if unnamed.
+
+    ``expected``: the namespace the task declares for it, asked first (one request, not a scan).
+    """
     namespace = state['namespace']
     if state['link_netnsid'] is not None:
-        namespace = kernel.namespace_of_nsid(namespace, state['link_netnsid'])
+        namespace = kernel.namespace_of_nsid(namespace, state['link_netnsid'], expected)
     if namespace == '' or not state['link_index']:
         return namespace, None
     return namespace, kernel.link_by_index(namespace, state['link_index'])
@@ -279,8 +282,9 @@ class LinkKind:
     def check_namespaces(self, kernel, desired):
         kernel.require_namespace('namespace', desired['namespace'])
 
-    def read_extra(self, kernel, state, current):
-        """Kind-specific reads beyond the fields (e.g. the veth peer); update ``current``."""
+    def read_extra(self, kernel, state, current, desired=None):
+        """Kind-specific reads beyond the fields (e.g. the veth peer); update ``current``.
+        ``desired``, when there is a task, only says where to look first."""
 
     def create_kwargs(self, kernel, obj):
         return {}
@@ -358,7 +362,7 @@ class LinkObject:
         current = {'name': name, 'namespace': namespace, 'ifindex': state['ifindex']}
         current.update(read_end(kernel, state, [f for f in self.fields if f.end == MAIN]))
         if state['kind'] == self.kind.kind:
-            self.kind.read_extra(kernel, state, current)
+            self.kind.read_extra(kernel, state, current, self.desired)
         return current
 
     # ---- planning ---------------------------------------------------------

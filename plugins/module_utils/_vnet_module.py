@@ -76,7 +76,7 @@ def run_topology(spec):
 
     try:
         topology = spec.build(module.params)
-        kernel = Kernel()
+        kernel = Kernel(dump_links=True)
         try:
             objects = topology.objects(kernel)
             results = converge_all(objects, kernel, module.check_mode, PlannedKernel(kernel), record)

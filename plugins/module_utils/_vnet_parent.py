@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import where
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import UNKNOWN, where
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import IdentityField, LinkKind, linked
 
 UNNAMED = '<unnamed namespace>'
@@ -47,8 +47,8 @@ class ParentedKind(LinkKind):
         kernel.require_namespace('namespace', desired['namespace'])
         kernel.require_namespace('link_namespace', desired['link_namespace'])
 
-    def read_extra(self, kernel, state, current):
-        namespace, parent = linked(kernel, state)
+    def read_extra(self, kernel, state, current, desired=None):
+        namespace, parent = linked(kernel, state, desired['link_namespace'] if desired else UNKNOWN)
         current['link'] = parent['name'] if parent else None
         current['link_namespace'] = namespace if namespace != '' else UNNAMED
 

@@ -12,7 +12,7 @@ writes: it is only ever used to plan, never to apply.
 from __future__ import annotations
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, UNKNOWN
 
 DEFAULT_MTU = 1500
 
@@ -100,8 +100,8 @@ class PlannedKernel:
     def route_oif(self, namespace, destination):
         return None if self._virtual(namespace) else self.real.route_oif(namespace, destination)
 
-    def namespace_of_nsid(self, namespace, nsid):
-        return self.real.namespace_of_nsid(namespace, nsid)
+    def namespace_of_nsid(self, namespace, nsid, expected=UNKNOWN):
+        return self.real.namespace_of_nsid(namespace, nsid, expected)
 
     def inside(self, namespace):
         return self.real.inside(namespace)
