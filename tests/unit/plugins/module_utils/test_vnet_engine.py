@@ -15,6 +15,7 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import (
     Journal,
     Step,
     converge,
+    converge_all,
     differences,
     plan,
 )
@@ -502,3 +503,38 @@ def test_converge_rolls_back_when_the_read_back_fails():
         converge(Thing(mtu=9000), kernel, check_mode=False)
     assert kernel.objects == {}
     assert err.value.details.get('rolled_back') == ["create thing 't0'"]
+
+
+# ---- converge_all reads the kernel once when nothing changes ----------------------------------
+
+
+class CountingKernel(FakeKernel):
+    def __init__(self, objects=None):
+        super().__init__(objects)
+        self.reads = []
+
+    def read(self, name):
+        self.reads.append(name)
+        return super().read(name)
+
+
+def _things(changed):
+    objects = {'t%d' % i: dict(EXISTING['t0']) for i in range(5)}
+    things = [Thing(name='t%d' % i, mtu=9000 if i == changed else 1500) for i in range(5)]
+    return CountingKernel(objects), things
+
+
+def test_converge_all_with_nothing_to_do_reads_every_object_once():
+    kernel, things = _things(changed=None)
+    results = converge_all(things, kernel, False, kernel, lambda *args: None)
+    assert [r['changed'] for r in results] == [False] * 5
+    assert kernel.reads == ['t0', 't1', 't2', 't3', 't4']
+
+
+def test_converge_all_plans_again_from_the_first_change_on():
+    kernel, things = _things(changed=2)
+    results = converge_all(things, kernel, False, kernel, lambda *args: None)
+    assert [r['changed'] for r in results] == [False, False, True, False, False]
+    # first pass: all five; then t2 (plan, read back) and everything after it again
+    assert kernel.reads == ['t0', 't1', 't2', 't3', 't4', 't2', 't2', 't3', 't4']
+    assert kernel.objects['t2']['mtu'] == 9000

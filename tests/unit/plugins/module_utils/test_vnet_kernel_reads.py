@@ -1,0 +1,81 @@
+"""How often Kernel reads: one dump per namespace and run where it can, never one per link per link."""
+
+from __future__ import annotations
+
+from ansible_collections.linux.vnet.plugins.module_utils import _vnet_kernel
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, NSID_NOT_ASSIGNED, Kernel
+
+
+def bare_kernel(monkeypatch, namespaces, nsids):
+    """A Kernel without sockets: namespaces on the host and what ``_nsid_of`` answers (a log of asks)."""
+    kernel = Kernel.__new__(Kernel)
+    kernel._nsids = {}
+    kernel._dump_links = True
+    kernel._link_dumps = {}
+    asked = []
+
+    def nsid_of(namespace, candidate):
+        asked.append(candidate)
+        return nsids.get(candidate, NSID_NOT_ASSIGNED)
+
+    monkeypatch.setattr(kernel, '_nsid_of', nsid_of)
+    monkeypatch.setattr(kernel, 'namespaces', lambda: list(namespaces))
+    return kernel, asked
+
+
+def test_nsid_lookup_asks_the_expected_namespace_first(monkeypatch):
+    kernel, asked = bare_kernel(monkeypatch, ['a', 'b', 'c'], {'c': 3})
+    assert kernel.namespace_of_nsid(HOST, 3, 'c') == 'c'
+    assert asked == ['c']
+
+
+def test_nsid_lookup_remembers_answers_but_not_unassigned_ones(monkeypatch):
+    nsids = {'a': 1}
+    kernel, asked = bare_kernel(monkeypatch, ['a', 'b'], nsids)
+    assert kernel.namespace_of_nsid(HOST, 1) == 'a'
+    assert kernel.namespace_of_nsid(HOST, 1) == 'a'
+    assert asked == ['a']  # the second answer came from memory
+    nsids['b'] = 2  # a veth into b made the kernel assign b an nsid meanwhile
+    assert kernel.namespace_of_nsid(HOST, 2) == 'b'
+    assert asked == ['a', 'b']
+
+
+def test_nsid_lookup_forgets_a_namespace_this_run_removes(monkeypatch):
+    kernel, asked = bare_kernel(monkeypatch, ['a'], {'a': 1})
+    assert kernel.namespace_of_nsid(HOST, 1) == 'a'
+    kernel._forget_nsids('a')
+    assert kernel.namespace_of_nsid(HOST, 1) == 'a'
+    assert asked == ['a', 'a']
+
+
+def test_links_come_from_one_dump_per_namespace_until_the_first_write(monkeypatch):
+    kernel, _asked = bare_kernel(monkeypatch, [], {})
+    dumps, gets = [], []
+    states = [{'name': n, 'ifindex': i, 'namespace': HOST} for i, n in enumerate(['lo', 'br0', 'v0'], 1)]
+    monkeypatch.setattr(kernel, '_read_links', lambda namespace: dumps.append(namespace) or states)
+    monkeypatch.setattr(kernel, '_first', lambda namespace, **query: gets.append(query) or None)
+    assert kernel.link(HOST, 'br0')['ifindex'] == 2
+    assert kernel.link_by_index(HOST, 3)['name'] == 'v0'
+    assert kernel.link(HOST, 'nope') is None
+    assert [s['name'] for s in kernel.links(HOST)] == ['lo', 'br0', 'v0']
+    assert dumps == [HOST] and gets == []
+    kernel.link(HOST, 'br0')['ifindex'] = 99  # callers get copies
+    assert kernel.link(HOST, 'br0')['ifindex'] == 2
+
+    kernel._writing()  # a write anywhere may change links anywhere: ask the kernel from now on
+    assert kernel.link(HOST, 'br0') is None
+    assert gets == [{'ifname': 'br0'}] and dumps == [HOST]
+
+
+def test_a_kernel_for_one_object_asks_per_link(monkeypatch):
+    kernel, _asked = bare_kernel(monkeypatch, [], {})
+    kernel._dump_links = False  # Kernel(): a single-object module on a host with many links
+    gets = []
+    monkeypatch.setattr(kernel, '_first', lambda namespace, **query: gets.append(query) or None)
+    monkeypatch.setattr(kernel, '_read_links', lambda namespace: 1 / 0)
+    assert kernel.link(HOST, 'x') is None
+    assert gets == [{'ifname': 'x'}]
+
+
+def test_the_unassigned_nsid_is_what_the_kernel_answers():
+    assert _vnet_kernel.NSID_NOT_ASSIGNED == 2**32 - 1
