@@ -15,7 +15,9 @@
 #   make test-kernel  the full-kernel lane (tests/kernel): ipvlan, dummy and the openvswitch datapath, which this
 #                     kernel lacks, tested in one QEMU boot of the stock Debian kernel (root; 3-6 minutes);
 #                     VNET_SKIP_KERNEL_LANE=<reason> skips it, saying so
-#   make test         all of the above, in that order, stopping at the first failure
+#   make test         all of the above, in that order, stopping at the first failure, between a snapshot
+#                     of this machine's namespaces, host links, netns/lab mounts and suite daemons and a
+#                     check that fails if the suite left any new one behind (tools/leak_guard.py)
 #   make format       ruff format + ruff check --fix (developer convenience, not part of test)
 #   make bench        benchmarks (root), measured, never asserted, not part of test: the table of
 #                     docs/benchmarks.md, within about 10 minutes (BENCH_BUDGET, BENCH_ARGS)
@@ -42,9 +44,18 @@ VENV_STAMP := $(VENV)/.requirements-$(REQ_HASH)
 APT_PACKAGES := python3-pyroute2 python3-openvswitch openvswitch-switch python3-venv iproute2 iputils-ping ethtool rsync git shellcheck
 LINT_DIRS = $(wildcard plugins tests benchmarks tools)
 
-.PHONY: demo test deps system-deps venv collection lint format unit sanity integration molecule clean distclean artifact venv-oldest
+.PHONY: leak-baseline leak-check demo test deps system-deps venv collection lint format unit sanity integration molecule clean distclean artifact venv-oldest
 
-test: deps collection lint unit artifact sanity integration molecule test-kernel
+LEAK_BASELINE := $(BUILD)/leak-baseline.json
+
+test: deps leak-baseline collection lint unit artifact sanity integration molecule test-kernel leak-check
+
+leak-baseline:
+	@mkdir -p $(BUILD)
+	$(VPY) tools/leak_guard.py baseline $(LEAK_BASELINE)
+
+leak-check:
+	$(VPY) tools/leak_guard.py check $(LEAK_BASELINE)
 
 # Three simulated hosts, two tenants over VXLAN, the reachability matrix, a topology drawing,
 # teardown. `make demo DEMO_ARGS='-e demo_keep=true'` keeps the lab up to explore.
