@@ -237,7 +237,12 @@ def linked(kernel, state, expected=UNKNOWN):
         namespace = kernel.namespace_of_nsid(namespace, state['link_netnsid'], expected)
     if namespace == '' or not state['link_index']:
         return namespace, None
-    return namespace, kernel.link_by_index(namespace, state['link_index'])
+    try:
+        return namespace, kernel.link_by_index(namespace, state['link_index'])
+    except VnetError:
+        if namespace is not HOST and kernel.namespace_status(namespace) != 'mounted':
+            return '', None  # removed since its nsid was read: the peer goes with it
+        raise
 
 
 def read_end(kernel, state, fields):

@@ -70,3 +70,35 @@ def test_bad_namespace_name_fails_naming_the_option():
 
 def test_listed_namespaces_only_and_no_host():
     assert names(collect(FakeKernel(['a', 'b', 'c']), ['c', 'a'], include_host=False)) == ['a', 'c']
+
+
+class PeerGoneKernel:
+    """A host veth whose peer's namespace is removed between reading its nsid and reading the peer."""
+
+    def __init__(self, still_there):
+        self.still_there = still_there
+
+    def namespace_of_nsid(self, namespace, nsid, expected=None):
+        return 'gone'
+
+    def namespace_status(self, name):
+        return 'mounted' if self.still_there else 'absent'
+
+    def link_by_index(self, namespace, ifindex):
+        raise VnetError('namespace %r does not exist' % namespace)
+
+
+VETH_STATE = {'namespace': HOST, 'link_netnsid': 3, 'link_index': 2}
+
+
+def test_a_peer_whose_namespace_is_removed_while_reading_is_unnamed():
+    from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import linked
+
+    assert linked(PeerGoneKernel(still_there=False), VETH_STATE) == ('', None)
+
+
+def test_a_peer_read_error_in_a_namespace_that_exists_is_not_hidden():
+    from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import linked
+
+    with pytest.raises(VnetError):
+        linked(PeerGoneKernel(still_there=True), VETH_STATE)
