@@ -22,8 +22,8 @@ Runs: create, rerun, check_rerun, check_purge (check mode: nothing is changed), 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import collections
+import cProfile
 import json
 import os
 import sys
@@ -117,22 +117,27 @@ class Counter:
         counted('_nsid_of', 'nsid_requests')
 
     def figures(self, prefix):
-        ours = {ns: c for ns, c in self.counts.items() if ns is not None and ns.startswith(prefix)}
-        out = {
-            'namespaces_touched': len(self.counts),
-            'of_them_ours': len(ours),
-            'host_namespace': {read: self.counts.get(None, {}).get(read, 0) for read in READS},
-            'calls': dict(self.calls),
-        }
-        for read in READS:
-            out[read] = sum(c[read] for c in self.counts.values())
-            out['max_' + read + '_of_one_namespace'] = max((c[read] for c in self.counts.values()), default=0)
-        out['max_dumps_of_one_namespace'] = max((sum(c[r] for r in DUMPS) for c in self.counts.values()), default=0)
-        # the endpoint namespaces only: the host namespace holds the n host ends and the bridge
-        out['max_dumps_of_one_endpoint_namespace'] = max(
-            (sum(c[r] for r in DUMPS) for c in ours.values()), default=0
+        """Totals, then the same split: the endpoint namespaces (the prefix's), the host namespace
+        (the n host ends and the bridge), and everyone else's namespaces (purge looks at every one)."""
+        ours = [c for ns, c in self.counts.items() if ns is not None and ns.startswith(prefix)]
+        others = [c for ns, c in self.counts.items() if ns is not None and not ns.startswith(prefix)]
+
+        def block(counts):
+            out = {read: sum(c[read] for c in counts) for read in READS}
+            out['namespaces'] = len(counts)
+            out['max_link_dumps_of_one'] = max((c['link_dumps'] for c in counts), default=0)
+            out['max_dumps_of_one'] = max((sum(c[r] for r in DUMPS) for c in counts), default=0)
+            out['max_reads_of_one'] = max((sum(c.values()) for c in counts), default=0)
+            return out
+
+        out = block(list(self.counts.values()))
+        out.update(
+            namespaces_touched=len(self.counts),
+            endpoints=block(ours),
+            host=block([self.counts[None]] if None in self.counts else []),
+            others=block(others),
+            calls=dict(self.calls),
         )
-        out['max_reads_of_one_endpoint_namespace'] = max((sum(c.values()) for c in ours.values()), default=0)
         return out
 
 
