@@ -311,7 +311,8 @@ def p4_rows(p4):
         reads = (runs.get('reads') or {}).get('runs', {})
         for key, label in P4_READS:
             if key in reads:
-                rows.append(_row(part, 'in process, reads counted: %s' % label, reads[key], _reads_note(reads[key])))
+                what = 'in process, reads counted%s: %s' % (' (under cProfile)' if p4.get('profiled') else '', label)
+                rows.append(_row(part, what, reads[key], _reads_note(reads[key])))
         if 'left_after_purge' in runs:
             left = runs['left_after_purge']
             rows.append(

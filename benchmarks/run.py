@@ -346,6 +346,7 @@ class Bench:
         p4 = self.results['p4']
         p4['n'] = n
         p4['sizes'] = {}
+        p4['profiled'] = bool(self.args.p4_profile)  # cProfile slows the in-process runs down
         # Every P4 run uses the peak-RSS wrapper as its interpreter (see p2_memory): one more exec
         # (/usr/bin/time) per run, nothing against the n-sized work; P4 has no ratio to protect.
         log = os.path.join(self.tmp, 'p4-maxrss.log')
