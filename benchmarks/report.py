@@ -39,8 +39,8 @@ def machine_table(results):
     rows = [
         ('CPU', '%s, %d cores, %.1f GiB' % (m['cpu'], m['cores'], m['memory_gib'])),
         ('kernel', m['kernel']),
-        ('benchmark / P1 Python', '%s, pyroute2 %s' % (m['python_benchmark'], m['pyroute2_benchmark'])),
-        ('module Python (P2, P3)', '%s, pyroute2 %s' % (m['python_modules'], m['pyroute2_modules'])),
+        ('benchmark / P1, P4 in-process Python', '%s, pyroute2 %s' % (m['python_benchmark'], m['pyroute2_benchmark'])),
+        ('module Python (P2, P3, P4)', '%s, pyroute2 %s' % (m['python_modules'], m['pyroute2_modules'])),
         ('Ansible', m['ansible']),
         ('iproute2', m['iproute2']),
         ('load average (1/5/15 min) at start', '%.2f %.2f %.2f' % tuple(start)),
@@ -260,10 +260,135 @@ def p3_rows(p3):
     return rows, targets
 
 
+P4_RUNS = (
+    ('create', 'create'),
+    ('rerun', 're-run'),
+    ('check_rerun', 're-run, check mode'),
+    ('purge', 'purge (nothing declared, `purge: true`)'),
+)
+P4_READS = (
+    ('rerun', 're-run'),
+    ('check_rerun', 're-run, check mode'),
+    ('check_purge', 'purge, check mode'),
+)
+
+
+def _reads(block):
+    return 'link dumps %d, address dumps %d, route dumps %d, single gets %d, nsid requests %d' % tuple(
+        block[k] for k in ('link_dumps', 'address_dumps', 'route_dumps', 'single_gets', 'nsid_requests')
+    )
+
+
+def _reads_note(reads):
+    r = reads['reads']
+    e, h, o = r['endpoints'], r['host'], r['others']
+    return (
+        '%d changes. %d endpoint namespaces: %s; most reads of one: %d. Host namespace: %s. '
+        '%d namespaces of others (purge looks at each): %s'
+        % (reads['changes'], e['namespaces'], _reads(e), e['max_reads_of_one'], _reads(h), o['namespaces'], _reads(o))
+    )
+
+
+def p4_rows(p4):
+    rows, targets = [], []
+    if not p4 or not p4.get('sizes'):
+        return rows, targets
+    sizes = sorted(p4['sizes'].items(), key=lambda item: int(item[0]))
+    for n, runs in sizes:
+        n = int(n)
+        part = 'P4 n=%d' % n
+        for key, label in P4_RUNS:
+            figure = runs.get(key)
+            if figure is None:
+                rows.append(_row(part, 'one `vnet_topology` task: %s' % label, None))
+                continue
+            note = 'changed=%d, peak RSS of the module %.1f MiB, %.1f ms per endpoint' % (
+                figure['changed'],
+                figure['maxrss_kib'] / 1024,
+                1000 * figure['seconds'] / n,
+            )
+            rows.append(_row(part, 'one `vnet_topology` task: %s' % label, figure, note))
+        reads = (runs.get('reads') or {}).get('runs', {})
+        for key, label in P4_READS:
+            if key in reads:
+                what = 'in process, reads counted%s: %s' % (' (under cProfile)' if p4.get('profiled') else '', label)
+                rows.append(_row(part, what, reads[key], _reads_note(reads[key])))
+        if 'left_after_purge' in runs:
+            left = runs['left_after_purge']
+            rows.append(
+                '| %s | left with the prefix after the purge | | | | %s |'
+                % (part, 'nothing (checked within %.1f s)' % runs['settle_seconds'] if not left else ', '.join(left))
+            )
+        for key, label in (('rerun', 're-run'), ('check_rerun', 'check-mode re-run')):
+            if key in runs:
+                changed = runs[key]['changed']
+                targets.append(
+                    ('P4 n=%d %s: changed=0' % (n, label), 'changed=%d' % changed, _verdict(changed, lambda c: c == 0))
+                )
+        if 'rerun' in reads:
+            e = reads['rerun']['reads']['endpoints']
+            targets.append(
+                (
+                    'P4 n=%d re-run: each endpoint namespace read once (1 link dump, 1 address dump, no more)' % n,
+                    '%d namespaces: link dumps %d, address dumps %d, single gets %d; most reads of one namespace %d'
+                    % (e['namespaces'], e['link_dumps'], e['address_dumps'], e['single_gets'], e['max_reads_of_one']),
+                    'met'
+                    if e['namespaces'] == n and e['max_link_dumps_of_one'] == 1 and e['max_reads_of_one'] <= 2
+                    else '**missed**',
+                )
+            )
+        if 'left_after_purge' in runs:
+            targets.append(
+                (
+                    'P4 n=%d teardown clean (purge leaves nothing with the prefix)' % n,
+                    ', '.join(runs['left_after_purge']) or 'nothing left',
+                    'met' if not runs['left_after_purge'] else '**missed**',
+                )
+            )
+    if len(sizes) >= 2:
+        (small, a), (large, b) = sizes[0], sizes[-1]
+        small, large = int(small), int(large)
+        ra = (a.get('reads') or {}).get('runs', {}).get('rerun')
+        rb = (b.get('reads') or {}).get('runs', {}).get('rerun')
+        if ra and rb:
+            for key, label in (('endpoints', 'endpoint namespaces'), ('host', 'the host namespace')):
+                x, y = ra['reads'][key], rb['reads'][key]
+                total = [
+                    sum(v[k] for k in ('link_dumps', 'address_dumps', 'route_dumps', 'single_gets')) for v in (x, y)
+                ]
+                per = [t / (small if key == 'endpoints' else 1) for t in total]
+                targets.append(
+                    (
+                        'P4 re-run reads of %s, n=%d → %d: linear (≤ %.2f×)' % (label, small, large, large / small),
+                        'dumps + single gets %d → %d (%.2f×); %s'
+                        % (
+                            total[0],
+                            total[1],
+                            total[1] / max(total[0], 1),
+                            'per namespace %.2f → %.2f' % (per[0], total[1] / large)
+                            if key == 'endpoints'
+                            else 'nsid requests %d → %d' % (x['nsid_requests'], y['nsid_requests']),
+                        ),
+                        'met' if total[1] <= total[0] * large / small else '**missed**',
+                    )
+                )
+        for key, label in P4_RUNS:
+            if key in a and key in b:
+                targets.append(
+                    (
+                        'P4 %s, n=%d → %d: time (no target; linear would be %.2f×)'
+                        % (label, small, large, large / small),
+                        _with_cpu(_ratio(b[key], a[key]), _ratio(b[key], a[key], 'cpu')),
+                        '(no target)',
+                    )
+                )
+    return rows, targets
+
+
 def table(results):
     rows, targets = [], []
-    for build, key in ((p1_rows, 'p1'), (p2_rows, 'p2'), (p3_rows, 'p3')):
-        r, t = build(results[key])
+    for build, key in ((p1_rows, 'p1'), (p2_rows, 'p2'), (p3_rows, 'p3'), (p4_rows, 'p4')):
+        r, t = build(results.get(key))
         rows += r
         targets += t
     out = [machine_table(results), '']

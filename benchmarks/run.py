@@ -6,6 +6,10 @@ P2  ansible-playbook on localhost, 50 endpoints: one vnet_topology task against 
     peak memory of the module process.
 P3  the VXLAN overlay role on 3, 10 and 20 simulated hosts of the lab role: converge and re-run
     time against the host count.
+P4  load (not in the default --only): one vnet_topology task (owner, purge) with n endpoint
+    namespaces (--p4-n, default 1000), measured at n/2 and n: create, re-run, check-mode re-run,
+    purge, each with the module process's peak RSS; the same re-run in process with the Kernel's
+    reads counted per namespace (p4_load.py); nothing with the prefix left after the purge.
 
 Everything runs one step at a time (the figures are wall-clock times on a shared machine; the
 1-minute load average is recorded at the start and end of each one, and the CPU time next to it).
@@ -14,6 +18,7 @@ A time budget (default 570 s) keeps the whole run under 10 minutes: what does no
 and the table says so.
 
     python benchmarks/run.py --collections .build/collections [--only p1,p2,p3] [--json out.json]
+    python benchmarks/run.py --collections .build/collections --only p4 --budget 3000 [--p4-n 1000]
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from common import Timer, cleanup, differences, machine, new_prefix, snapshot  # noqa: E402
+from common import Timer, cleanup, differences, leftovers, machine, new_prefix, snapshot  # noqa: E402
 from report import table  # noqa: E402
 
 PLAYBOOKS = os.path.join(HERE, 'playbooks')
@@ -40,7 +45,7 @@ MODULE_PYTHON = '/usr/bin/python3'
 RESERVE = 25  # seconds kept for the final cleanup and the table
 
 
-SHARES = {'p1': 0.25, 'p2': 0.45, 'p3': 0.30}  # of the budget, for scheduling the parts
+SHARES = {'p1': 0.25, 'p2': 0.45, 'p3': 0.30, 'p4': 1.0}  # of the budget, for scheduling the parts
 
 
 class Budget:
@@ -64,7 +69,7 @@ class Bench:
         self.prefix = new_prefix()
         self.budget = Budget(args.budget, args.only)
         self.tmp = tempfile.mkdtemp(prefix='linux-vnet-bench-')
-        self.results = {'prefix': self.prefix, 'p1': None, 'p2': {}, 'p3': {}, 'skipped': [], 'errors': []}
+        self.results = {'prefix': self.prefix, 'p1': None, 'p2': {}, 'p3': {}, 'p4': {}, 'skipped': [], 'errors': []}
         self.env = dict(
             os.environ,
             ANSIBLE_COLLECTIONS_PATH=os.path.abspath(args.collections),
@@ -89,11 +94,12 @@ class Bench:
 
     # ---- ansible-playbook ------------------------------------------------------------------
 
-    def playbook(self, name, extra, label, inventory='localhost,', limit=None, interpreter=MODULE_PYTHON):
+    def playbook(self, name, extra, label, inventory='localhost,', limit=None, interpreter=MODULE_PYTHON, options=()):
         """One ansible-playbook run, timed; returns the figure (with the PLAY RECAP counts)."""
         sources = [inventory] if isinstance(inventory, str) else inventory
         argv = [self.playbook_bin] + [arg for source in sources for arg in ('-i', source)]
         argv.append(os.path.join(PLAYBOOKS, name))
+        argv += list(options)
         if inventory == 'localhost,':
             argv += ['-c', 'local', '-e', 'ansible_python_interpreter=%s' % interpreter]
         if limit:
@@ -331,6 +337,135 @@ class Bench:
             if left:
                 raise RuntimeError('P3: cleanup left %s' % left)
 
+    # ---- P4 ----------------------------------------------------------------------------------
+
+    def p4(self):
+        n = self.args.p4_n
+        sizes = sorted({max(n // 2, 1), n})
+        print('P4 load: one vnet_topology task (owner, purge), n = %s' % ' and '.join(map(str, sizes)), flush=True)
+        p4 = self.results['p4']
+        p4['n'] = n
+        p4['sizes'] = {}
+        p4['profiled'] = bool(self.args.p4_profile)  # cProfile slows the in-process runs down
+        # Every P4 run uses the peak-RSS wrapper as its interpreter (see p2_memory): one more exec
+        # (/usr/bin/time) per run, nothing against the n-sized work; P4 has no ratio to protect.
+        log = os.path.join(self.tmp, 'p4-maxrss.log')
+        wrapper = os.path.join(self.tmp, 'python-maxrss-p4')
+        with open(wrapper, 'w') as handle:
+            handle.write('#!/bin/sh\nexec /usr/bin/time -f %%M -a -o %s %s "$@"\n' % (log, MODULE_PYTHON))
+        os.chmod(wrapper, 0o755)
+        previous = None  # (size, seconds it took)
+        for size in sizes:
+            if previous is not None:
+                # for scheduling only: the smaller size's time, scaled linearly
+                estimate = previous[1] * size / previous[0]
+                if estimate > self.budget.left():
+                    self.skip(
+                        'P4 n=%d' % size,
+                        'estimated %.0f s (linear from n=%d), %.0f s left'
+                        % (estimate, previous[0], self.budget.left()),
+                    )
+                    continue
+            started = time.time()
+            try:
+                self.p4_size(size, wrapper, log)
+            except TimeoutError as exc:
+                self.skip('P4 n=%d (rest)' % size, str(exc))
+                break
+            finally:
+                left = cleanup(self.prefix)
+                if left:
+                    raise RuntimeError('P4 n=%d: cleanup left %s' % (size, left))
+            previous = (size, time.time() - started)
+
+    def p4_size(self, n, wrapper, log):
+        """Create, re-run, check-mode re-run, the reads counted in process, purge; then what is left."""
+        runs = self.results['p4']['sizes'][n] = {}
+
+        def timed(key, label, declare=True, options=()):
+            before = _maxrss_lines(log)
+            figure = self.playbook(
+                'p4_topology.yml',
+                {'n': n, 'declare': declare},
+                'n=%d %s' % (n, label),
+                interpreter=wrapper,
+                options=options,
+            )
+            new = _maxrss_lines(log)[len(before) :]
+            if len(new) != 1:
+                raise RuntimeError('P4 %s: expected one module run in %s, got %r' % (label, log, new))
+            figure['maxrss_kib'] = new[0]
+            runs[key] = figure
+            return figure
+
+        timed('create', 'create')
+        for key, label, options in (('rerun', 're-run', ()), ('check_rerun', 're-run, check mode', ('--check',))):
+            changed = timed(key, label, options=options)['changed']
+            if changed != 0:
+                self.results['errors'].append('P4 n=%d %s: changed=%d, not idempotent' % (n, label, changed))
+        runs['reads'] = self.p4_reads(n)
+        timed('purge', 'purge (nothing declared, purge: true)', declare=False)
+        # What the purge left: the namespaces' own links leave asynchronously, so give it 10 s.
+        with Timer() as settle:
+            for _attempt in range(100):
+                left = leftovers(self.prefix)
+                if not left:
+                    break
+                time.sleep(0.1)
+        runs['left_after_purge'] = left
+        runs['settle_seconds'] = round(settle.seconds, 2)
+        print('  n=%d after the purge: %s' % (n, ', '.join(left) or 'nothing left'), flush=True)
+
+    def p4_reads(self, n):
+        """The re-run (and check-mode re-run, and check-mode purge) in process, reads counted."""
+        argv = [
+            sys.executable,
+            os.path.join(HERE, 'p4_load.py'),
+            '--prefix',
+            self.prefix,
+            '--n',
+            str(n),
+            '--runs',
+            'rerun,check_rerun,check_purge',
+        ]
+        if self.args.p4_profile:
+            directory = os.path.join(os.path.abspath(self.args.p4_profile), 'n%d' % n)
+            os.makedirs(directory, exist_ok=True)
+            argv += ['--profile', directory]
+        env = dict(os.environ, PYTHONPATH=os.path.abspath(self.args.collections))
+        timeout = self.budget.left()
+        if timeout < 5:
+            raise TimeoutError('no time left for the in-process re-run')
+        print('  %-52s' % ('n=%d re-run in process, reads counted' % n), end='', flush=True)
+        try:
+            out = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired as exc:
+            print('did not finish within the budget')
+            raise TimeoutError('P4 n=%d in-process re-run did not finish within the budget' % n) from exc
+        if out.returncode != 0:
+            print('FAILED')
+            raise RuntimeError('P4 n=%d in process failed: %s' % (n, out.stderr[-2000:]))
+        reads = json.loads(out.stdout.strip().splitlines()[-1])
+        rerun = reads['runs']['rerun']
+        e = rerun['reads']['endpoints']
+        print(
+            '%7.2f s  cpu %6.2f s  changes=%d; %d endpoint namespaces: link dumps %d, address dumps %d, single gets %d'
+            % (
+                rerun['seconds'],
+                rerun['cpu'],
+                rerun['changes'],
+                e['namespaces'],
+                e['link_dumps'],
+                e['address_dumps'],
+                e['single_gets'],
+            ),
+            flush=True,
+        )
+        for run in reads['runs'].values():
+            if run is not reads['runs']['check_purge'] and run['changes']:
+                self.results['errors'].append('P4 n=%d in process: a re-run planned %d changes' % (n, run['changes']))
+        return reads
+
     # ---- all ---------------------------------------------------------------------------------
 
     def run(self):
@@ -367,6 +502,15 @@ def stop(proc):
         proc.wait()
 
 
+def _maxrss_lines(log):
+    """The peak RSS values (KiB) /usr/bin/time has appended to the log so far."""
+    try:
+        with open(log) as handle:
+            return [int(line) for line in handle.read().split() if line.isdigit()]
+    except FileNotFoundError:
+        return []
+
+
 def recap_counts(output):
     counts = {'ok': 0, 'changed': 0, 'failed': 0}
     for match in re.finditer(r'^\S+\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)', output, re.M):
@@ -391,6 +535,8 @@ def main():
     parser.add_argument('--p1-sizes', default=os.environ.get('BENCH_P1_SIZES', '50,100,200'))
     parser.add_argument('--p2-n', type=int, default=int(os.environ.get('BENCH_P2_N', 50)))
     parser.add_argument('--p3-hosts', default=os.environ.get('BENCH_P3_HOSTS', '3,10,20'))
+    parser.add_argument('--p4-n', type=int, default=int(os.environ.get('BENCH_P4_N', 1000)))
+    parser.add_argument('--p4-profile', metavar='DIR', help='P4: write cProfile files of the in-process runs here')
     parser.add_argument('--forks', type=int, default=5)
     parser.add_argument('--json', help='also write the results here')
     parser.add_argument('--keep-logs', action='store_true', help='keep the ansible-playbook logs')
