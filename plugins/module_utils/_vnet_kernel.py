@@ -49,7 +49,7 @@ class Kernel:
         # addresses or routes; n links would decode n^2 messages): the default routes (a run adds
         # none) and the addresses (dropped whenever this run changes them, see _addresses_changed).
         self._default_routes = {}
-        self._address_dumps = {}  # namespace -> [(ifindex, address, prefixlen)]
+        self._address_dumps = {}  # namespace -> {ifindex: [(address, prefixlen)]}
         self._nsids = {}  # namespace -> {other namespace: the nsid it has for it}
 
     def refresh(self):
@@ -126,7 +126,12 @@ class Kernel:
         if namespace is HOST:
             yield
             return
-        netns.setns(self.namespace_path(namespace), flags=0)
+        # by fd: given a path, pyroute2's setns lists /run/netns first, on every switch
+        fd = os.open(self.namespace_path(namespace), os.O_RDONLY)
+        try:
+            netns.setns(fd, flags=0)
+        finally:
+            os.close(fd)
         try:
             yield
         finally:
@@ -165,17 +170,22 @@ class Kernel:
         for candidate, candidate_nsid in known.items():
             if candidate_nsid == nsid:
                 return candidate
-        first = [] if expected is UNKNOWN else [expected]  # _nsid_of copes with one that does not exist
-        for candidate in first + [HOST] + self.namespaces():
+        if expected is not UNKNOWN and expected != namespace and expected not in known:
+            if self._remember_nsid(known, namespace, expected) == nsid:
+                return expected  # the usual case: one request, and /run/netns is not even listed
+        for candidate in [HOST] + self.namespaces():
             if candidate == namespace or candidate in known:
                 continue
-            candidate_nsid = self._nsid_of(namespace, candidate)
-            if candidate_nsid is None or not 0 <= candidate_nsid < NSID_NOT_ASSIGNED:
-                continue  # none yet: the kernel assigns one when a link first spans the two
-            known[candidate] = candidate_nsid
-            if candidate_nsid == nsid:
+            if self._remember_nsid(known, namespace, candidate) == nsid:
                 return candidate
         return ''
+
+    def _remember_nsid(self, known, namespace, candidate):
+        candidate_nsid = self._nsid_of(namespace, candidate)
+        if candidate_nsid is None or not 0 <= candidate_nsid < NSID_NOT_ASSIGNED:
+            return None  # none yet: the kernel assigns one when a link first spans the two
+        known[candidate] = candidate_nsid
+        return candidate_nsid
 
     def _nsid_of(self, namespace, candidate):
         try:
@@ -239,10 +249,11 @@ class Kernel:
         return state['ifindex']
 
     def _address_dump(self, namespace):
+        """{ifindex: [(address, prefixlen)]} of the namespace, from one dump."""
         if namespace not in self._address_dumps:
-            self._address_dumps[namespace] = [
-                (msg['index'], msg.get_attr('IFA_ADDRESS'), msg['prefixlen']) for msg in self.ipr(namespace).get_addr()
-            ]
+            by_link = self._address_dumps[namespace] = {}
+            for msg in self.ipr(namespace).get_addr():
+                by_link.setdefault(msg['index'], []).append((msg.get_attr('IFA_ADDRESS'), msg['prefixlen']))
         return self._address_dumps[namespace]
 
     def _addresses_changed(self, namespace):
@@ -253,9 +264,9 @@ class Kernel:
     def addresses(self, namespace, ifindex):
         """Managed addresses (IPv6 link-local excluded), normalised and sorted."""
         result = []
-        for index, address, prefixlen in self._address_dump(namespace):
+        for address, prefixlen in self._address_dump(namespace).get(ifindex, ()):
             cidr = '%s/%d' % (address, prefixlen)
-            if index == ifindex and not is_ipv6_link_local(cidr):
+            if not is_ipv6_link_local(cidr):
                 result.append(str(cidr))
         return sort_addresses(result)
 
@@ -322,7 +333,8 @@ class Kernel:
 
     def address_ifindexes(self, namespace, address):
         """Interfaces holding ``address`` (the connection's own, or a VXLAN peer that is ours)."""
-        return {index for index, held, _prefixlen in self._address_dump(namespace) if held == address}
+        held = self._address_dump(namespace).items()
+        return {index for index, addresses in held if any(a == address for a, _prefixlen in addresses)}
 
 
 def _copy(state):

@@ -25,8 +25,28 @@ def bare_kernel(monkeypatch, namespaces, nsids):
 
 def test_nsid_lookup_asks_the_expected_namespace_first(monkeypatch):
     kernel, asked = bare_kernel(monkeypatch, ['a', 'b', 'c'], {'c': 3})
+    monkeypatch.setattr(kernel, 'namespaces', lambda: 1 / 0)  # not even listed: one request per veth
     assert kernel.namespace_of_nsid(HOST, 3, 'c') == 'c'
     assert asked == ['c']
+
+
+def test_nsid_lookup_scans_when_the_expected_namespace_is_not_it(monkeypatch):
+    kernel, asked = bare_kernel(monkeypatch, ['a', 'b', 'c'], {'a': 1, 'c': 3})
+    assert kernel.namespace_of_nsid(HOST, 1, 'c') == 'a'
+    assert asked == ['c', 'a']  # the host is where it looks from, and c is remembered
+
+
+def test_switching_into_a_namespace_uses_a_descriptor(monkeypatch):
+    """pyroute2's setns given a path lists /run/netns on every call: n^2 over a topology."""
+    kernel, _asked = bare_kernel(monkeypatch, [], {})
+    kernel._home = 'home-fd'
+    switched = []
+    monkeypatch.setattr(_vnet_kernel.netns, 'setns', lambda target, flags: switched.append(target))
+    monkeypatch.setattr(_vnet_kernel.os, 'open', lambda path, flags: 42)
+    monkeypatch.setattr(_vnet_kernel.os, 'close', lambda fd: None)
+    with kernel.inside('a'):
+        pass
+    assert switched == [42, 'home-fd']
 
 
 def test_nsid_lookup_remembers_answers_but_not_unassigned_ones(monkeypatch):

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_planned import PlannedKernel
@@ -116,3 +118,42 @@ def test_the_planned_view_shows_planned_namespaces_and_links_and_never_writes():
         view.require_namespace('namespace', 'b')
     with pytest.raises(AttributeError, match='plans only'):
         view.link_add(None, ifname='x')
+
+
+def _placed_one_at_a_time(objects):
+    """The definition dependency_order keeps: repeatedly the earliest declared object whose
+    dependencies are all placed (what it did before, rescanning everything per object)."""
+    from ansible_collections.linux.vnet.plugins.module_utils import _vnet_topology as t
+
+    providers = {k: o for o in objects for k in t._provides(o)}
+    needs = {id(o): {providers[k] for k in t._needs(o) if k in providers and providers[k] is not o} for o in objects}
+    ordered, placed = [], set()
+    while len(ordered) < len(objects):
+        ready = next(o for o in objects if id(o) not in placed and all(id(d) in placed for d in needs[id(o)]))
+        ordered.append(ready)
+        placed.add(id(ready))
+    return ordered
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_dependency_order_is_the_earliest_ready_object_each_time(data):
+    from ansible_collections.linux.vnet.plugins.module_utils._vnet_topology import dependency_order
+
+    n = data.draw(st.integers(min_value=1, max_value=12))
+    links = [{'kind': 'bridge', 'name': 'br%d' % i} for i in range(n)]
+    # veth i is a port of a bridge drawn at random, and its peer sits in a namespace drawn at random
+    for i in range(n):
+        links.append(
+            {
+                'kind': 'veth',
+                'name': 'v%d' % i,
+                'peer': 'p%d' % i,
+                'master': 'br%d' % data.draw(st.integers(0, n - 1)),
+                'peer_namespace': 'ns%d' % data.draw(st.integers(0, n - 1)),
+            }
+        )
+    shuffled = data.draw(st.permutations(links))
+    objects = topology(shuffled, [{'name': 'ns%d' % i} for i in range(n)])
+    declared = objects.namespaces + objects.links
+    assert [o.label() for o in dependency_order(declared)] == [o.label() for o in _placed_one_at_a_time(declared)]
