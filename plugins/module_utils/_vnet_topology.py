@@ -81,8 +81,7 @@ def _namespace_object(index, entry):
     try:
         return NamespaceObject(entry)
     except VnetError as exc:
-        exc.msg = 'namespaces[%d]: %s' % (index, exc.msg)
-        raise
+        raise VnetError('namespaces[%d]: %s' % (index, exc.msg), **exc.details) from None
 
 
 def _declared_once(namespaces, links):
