@@ -34,7 +34,7 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_topology import K
 
 # Derandomised (the same examples on every run, so CI cannot flake) and without an example database.
 PROPERTY = settings(
-    max_examples=150,
+    max_examples=100,
     deadline=None,
     database=None,
     derandomize=True,
