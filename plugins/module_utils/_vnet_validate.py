@@ -155,15 +155,15 @@ def sysctls(option, values):
         return {}
     result = {}
     for key, value in values.items():
-        if (
-            not isinstance(key, str)
-            or not _SYSCTL_KEY_RE.fullmatch(key)
-            or '..' in key
-            or any(part in ('', '.') for part in sysctl_path(key).split('/'))
-        ):
+        if not isinstance(key, str) or not _SYSCTL_KEY_RE.fullmatch(key) or '..' in key:
             raise VnetError(
                 '%s: %r is not a per-namespace sysctl; only net.* keys are namespaced '
                 '(e.g. net.ipv4.ip_forward)' % (option, key)
+            )
+        if any(part in ('', '.') for part in sysctl_path(key).split('/')):
+            # 'net//ipv4' or 'net.ipv4.' would name a directory of /proc/sys, not a setting
+            raise VnetError(
+                '%s: %r has an empty or "." part; name one setting, e.g. net.ipv4.ip_forward' % (option, key)
             )
         if isinstance(value, bool):
             value = int(value)
