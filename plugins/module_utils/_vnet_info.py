@@ -19,7 +19,7 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_kind_macvlan impo
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kind_veth import Veth
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kind_vxlan import Vxlan
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import MAIN, IdentityField, end_fields
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_validate import namespace_name
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_validate import namespace_name, seconds
 
 KINDS = {kind.kind: kind for kind in (Veth(), Bridge(), Macvlan(), Macvtap(), Ipvlan(), Vxlan())}
 GENERIC_FIELDS = (IdentityField('kind'),) + end_fields()
@@ -94,6 +94,7 @@ def run_info(module):
     ensure(module, PYROUTE2)
     params = module.params
     try:
+        seconds('ovs_timeout', params['ovs_timeout'])
         kernel = Kernel(dump_links=True)
         try:
             facts = collect(kernel, params['namespaces'], params['host'])

@@ -57,6 +57,13 @@ class Veth(LinkKind):
         )
         if (desired['peer'], desired['peer_namespace']) == (desired['name'], desired['namespace']):
             raise VnetError('peer: a veth cannot be its own peer (%s)' % where(desired['name'], desired['namespace']))
+        # a bridge to enslave to is never one of the pair's own ends (both are veths)
+        ends = {(desired['namespace'], desired['name']), (desired['peer_namespace'], desired['peer'])}
+        for option, namespace in (('master', desired['namespace']), ('peer_master', desired['peer_namespace'])):
+            if desired[option] and (namespace, desired[option]) in ends:
+                raise VnetError(
+                    '%s: %s is an end of this veth pair, not a bridge' % (option, where(desired[option], namespace))
+                )
         return desired
 
     def end_names(self, desired):

@@ -21,8 +21,14 @@ OVERHEAD = {4: 50, 6: 70}
 
 
 def _ip(option, value, multicast=None):
+    text = str(value).strip()
+    if '%' in text:
+        # ipaddress takes 'fe80::1%eth0', netlink does not: the underlay device is dev
+        raise VnetError(
+            '%s: %r has a scope id; give the address alone and the underlay device as dev' % (option, value)
+        )
     try:
-        address = ipaddress.ip_address(str(value).strip())
+        address = ipaddress.ip_address(text)
     except ValueError:
         raise VnetError('%s: %r is not an IPv4 or IPv6 address' % (option, value)) from None
     if multicast is True and not address.is_multicast:
@@ -187,6 +193,8 @@ class Vxlan(LinkKind):
         )
         if params['dev'] is not None:
             interface_name('dev', params['dev'])
+        if desired['remote'] and desired['remote'] == desired['local']:
+            raise VnetError('remote: %s is the local address; a tunnel needs another host' % desired['remote'])
         peers = None
         if params['peers'] is not None:
             # duplicates are dropped and the host's own address never counts as a peer
@@ -197,9 +205,12 @@ class Vxlan(LinkKind):
         desired['peers'] = peers
         fdb = None
         if params['fdb'] is not None:
-            pairs = {
+            pairs = [
                 (mac_address('fdb.mac', e['mac']), _ip('fdb.dst', e['dst'], multicast=False)) for e in params['fdb']
-            }
+            ]
+            for pair in pairs:
+                if pairs.count(pair) > 1:
+                    raise VnetError('fdb: {mac: %s, dst: %s} is listed twice' % pair)
             fdb = [{'mac': mac, 'dst': dst} for mac, dst in sorted(pairs)]
         desired['fdb'] = fdb
         families = {
@@ -215,6 +226,12 @@ class Vxlan(LinkKind):
                 'one VXLAN device uses one underlay family'
             )
         desired['_family'] = families.pop() if families else None
+        if not desired['dev']:
+            # the kernel: "Local interface required for link-local local/remote addresses" (EINVAL)
+            for option in ('local', 'remote'):
+                address = ipaddress.ip_address(desired[option]) if desired[option] else None
+                if address and address.version == 6 and address.is_link_local:
+                    raise VnetError('%s: %s is link-local; give the underlay device as dev' % (option, desired[option]))
         return desired
 
     def complete(self, kernel, desired):

@@ -270,7 +270,7 @@ class LinkKind:
 
     def desired(self, params):
         """Validated, normalised option values; kinds extend this."""
-        return {
+        desired = {
             'name': validate.interface_name('name', params['name']),
             'namespace': validate.namespace_name('namespace', params['namespace']),
             'kind': self.kind,
@@ -280,6 +280,9 @@ class LinkKind:
             'addresses': validate.interface_addresses('addresses', params['addresses']),
             'master': _master('master', params['master']),
         }
+        if desired['master'] == desired['name']:
+            raise VnetError('master: %s cannot be its own master' % desired['name'])
+        return desired
 
     def end_names(self, desired):
         return {MAIN: (desired['namespace'], desired['name'])}

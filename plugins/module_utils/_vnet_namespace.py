@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
@@ -64,7 +65,7 @@ class NamespaceObject:
     def _check_sysctls_exist(self, kernel):
         """Before creating: some net.* keys exist only in the initial namespace (net.core.*)."""
         for key in missing_in_new_namespace([validate.sysctl_path(k) for k in self.sysctls], list(self.sysctls)):
-            raise VnetError('sysctls: %s does not exist in a new network namespace' % key)
+            raise VnetError('sysctls: %s is not a setting in a new network namespace (no such file in /proc/sys)' % key)
 
     def _read_sysctls(self, kernel):
         values = {}
@@ -75,6 +76,8 @@ class NamespaceObject:
                         values[key] = ' '.join(handle.read().split())
                 except FileNotFoundError:
                     raise VnetError('sysctls: %s does not exist in namespace %r' % (key, self.name)) from None
+                except IsADirectoryError:
+                    raise VnetError('sysctls: %s is a group of settings, not one setting' % key) from None
         return values
 
     def _write_sysctl(self, kernel, key, value):
@@ -104,6 +107,7 @@ class NamespaceObject:
                         'set sysctl %s=%s in %s' % (key, value, self.label()),
                         self._write_sysctl(kernel, key, value),
                         undo,
+                        hints={errno.EINVAL: 'sysctls: the kernel rejected %r as the value of %s' % (value, key)},
                     )
                 )
         return steps
@@ -175,7 +179,7 @@ def missing_in_new_namespace(paths, keys):
                 os.write(write_end, b'?')
             else:
                 os.write(
-                    write_end, b''.join(b'1' if os.path.exists(os.path.join(PROC_SYS, p)) else b'0' for p in paths)
+                    write_end, b''.join(b'1' if os.path.isfile(os.path.join(PROC_SYS, p)) else b'0' for p in paths)
                 )
         finally:
             os._exit(0)
@@ -184,5 +188,5 @@ def missing_in_new_namespace(paths, keys):
         answer = pipe.read()
     os.waitpid(pid, 0)
     if len(answer) != len(paths):  # could not make a namespace: fall back to this one
-        return [keys[i] for i, path in enumerate(paths) if not os.path.exists(os.path.join(PROC_SYS, path))]
+        return [keys[i] for i, path in enumerate(paths) if not os.path.isfile(os.path.join(PROC_SYS, path))]
     return [keys[i] for i, present in enumerate(answer) if present == ord('0')]

@@ -105,20 +105,29 @@ def _port_options(option, port_type, options):
     return result
 
 
+def _decimal(text):
+    """Plain ASCII digits: str.isdigit() also takes '²' and '٣', which int() refuses or OVS cannot parse."""
+    return text.isascii() and text.isdigit()
+
+
 def _check_option(option, port_type, key, text):
     where = '%s.%s' % (option, key)
     if key in ('remote_ip', 'local_ip') and text != 'flow':
         try:
+            if '%' in text:
+                raise ValueError(text)
             ipaddress.ip_address(text)
         except ValueError:
             raise VnetError('%s: %r is not an IP address or "flow"' % (where, text)) from None
     elif key in ('key', 'in_key', 'out_key') and text != 'flow':
-        if not text.isdigit() or int(text) >= 2 ** KEY_BITS[port_type]:
+        if not _decimal(text) or int(text) >= 2 ** KEY_BITS[port_type]:
             raise VnetError('%s: %r is not "flow" or a %d-bit number' % (where, text, KEY_BITS[port_type]))
-    elif key == 'dst_port' and not (text.isdigit() and 1 <= int(text) <= 65535):
+    elif key == 'dst_port' and not (_decimal(text) and 1 <= int(text) <= 65535):
         raise VnetError('%s: %r is not a UDP port (1-65535)' % (where, text))
-    elif key in ('tos', 'ttl') and text != 'inherit' and not (text.isdigit() and int(text) <= 255):
+    elif key in ('tos', 'ttl') and text != 'inherit' and not (_decimal(text) and int(text) <= 255):
         raise VnetError('%s: %r is not "inherit" or 0-255' % (where, text))
+    elif key in ('df_default', 'csum') and text not in ('true', 'false'):
+        raise VnetError('%s: %r is not true or false' % (where, text))
     elif key == 'peer':
         validate.interface_name(where, text)
 
@@ -129,12 +138,15 @@ def _port(index, spec):
     trunks = spec['trunks'] or []
     if len(set(trunks)) != len(trunks):
         raise VnetError('%s.trunks: a VLAN is listed twice' % option)
+    options = _port_options(option + '.options', spec['type'], spec['options'])
+    if options.get('peer') == name:
+        raise VnetError('%s.options.peer: a patch port cannot be its own peer (%s)' % (option, name))
     return {
         'name': name,
         'type': spec['type'],
         'tag': None if spec['tag'] is None else _vlan(option + '.tag', spec['tag']),
         'trunks': sorted(_vlan(option + '.trunks', v) for v in trunks),
-        'options': _port_options(option + '.options', spec['type'], spec['options']),
+        'options': options,
     }
 
 
@@ -146,8 +158,21 @@ def _config(option, values):
     for key, value in values.items():
         if isinstance(value, (dict, list)):
             raise VnetError('%s.%s: must be a string, a number or null' % (option, key))
-        result[str(key)] = None if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
+        text = None if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
+        for part in (str(key), text or ''):
+            # OVSDB strings are UTF-8 without NUL; the server would refuse the whole transaction
+            if '\x00' in part or not _utf8(part):
+                raise VnetError('%s.%s: %r is not text OVSDB can store (NUL or invalid UTF-8)' % (option, key, part))
+        result[str(key)] = text
     return result
+
+
+def _utf8(text):
+    try:
+        text.encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # ---- reading --------------------------------------------------------------------
@@ -188,6 +213,7 @@ class OvsBridgeObject:
 
     def __init__(self, params):
         self.name = validate.interface_name('bridge', params['bridge'])
+        validate.seconds('timeout', params['timeout'])
         self.state = params['state']
         self.datapath_type = params['datapath_type']
         self.fail_mode = params['fail_mode']

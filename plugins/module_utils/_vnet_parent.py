@@ -41,6 +41,11 @@ class ParentedKind(LinkKind):
             link=validate.interface_name('link', params['link']),
             link_namespace=validate.namespace_name('link_namespace', params['link_namespace']),
         )
+        if (desired['link_namespace'], desired['link']) == (desired['namespace'], desired['name']):
+            # with recreate: true it would delete the link, then fail to create it on itself
+            raise VnetError(
+                'link: a %s cannot be its own parent (%s)' % (self.kind, where(desired['link'], desired['namespace']))
+            )
         return desired
 
     def check_namespaces(self, kernel, desired):

@@ -159,7 +159,7 @@ def run_ping(module):
     from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import PYROUTE2
     from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import ensure
     from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import Kernel
-    from ansible_collections.linux.vnet.plugins.module_utils._vnet_validate import namespace_name
+    from ansible_collections.linux.vnet.plugins.module_utils._vnet_validate import namespace_name, seconds
 
     ensure(module, PYROUTE2)
     params = module.params
@@ -171,6 +171,7 @@ def run_ping(module):
             raise VnetError('targets: give at least one IPv4 or IPv6 address to ping')
         if params['count'] < 1 or params['timeout'] <= 0:
             raise VnetError('count and timeout: count must be at least 1 and timeout above 0')
+        seconds('timeout', params['timeout'])  # NaN and infinity pass the test above
         size = params.get('size')
         if size is not None and not 0 <= size <= SIZE_MAX:
             raise VnetError('size: %d is outside 0-%d (bytes of echo data)' % (size, SIZE_MAX))

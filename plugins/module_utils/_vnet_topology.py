@@ -14,6 +14,7 @@ import heapq
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import where
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kind_bridge import Bridge
@@ -53,7 +54,7 @@ def _link_object(index, entry):
     entry = dict(entry)
     kind = entry.pop('kind', None)
     label = 'links[%d]' % index
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise VnetError('%s: kind must be one of %s, got %r' % (label, ', '.join(sorted(KINDS)), kind))
     description = KINDS[kind]
     validator = ArgumentSpecValidator(
@@ -76,6 +77,25 @@ def _link_object(index, entry):
     except VnetError as exc:
         exc.msg = '%s (%s %r): %s' % (label, kind, params['name'], exc.msg)
         raise
+
+
+def _namespace_object(index, entry):
+    try:
+        return NamespaceObject(entry)
+    except VnetError as exc:
+        raise VnetError('namespaces[%d]: %s' % (index, exc.msg), **exc.details) from None
+
+
+def _declared_once(namespaces, links):
+    """Each namespace and link is declared by one entry; the message names both entries."""
+    entries = [('namespaces[%d]' % i, obj) for i, obj in enumerate(namespaces)]
+    entries += [('links[%d] (%s %r)' % (i, obj.kind.kind, obj.desired['name']), obj) for i, obj in enumerate(links)]
+    first = {}
+    for label, obj in entries:
+        for key in _provides(obj):
+            if key in first:
+                raise VnetError('%s: %s is declared twice (also by %s)' % (label, _describe_key(key), first[key]))
+            first[key] = label.split(' ')[0]
 
 
 def _provides(obj):
@@ -158,10 +178,11 @@ class Topology:
     """The declared objects, and the order the engine runs them in."""
 
     def __init__(self, params):
-        self.marker = marker_for(params['owner'])
+        self.marker = marker_for(validate.owner('owner', params['owner']))
         self.purge = params['purge']
-        self.namespaces = [NamespaceObject(entry) for entry in params['namespaces']]
+        self.namespaces = [_namespace_object(i, entry) for i, entry in enumerate(params['namespaces'])]
         self.links = [_link_object(i, entry) for i, entry in enumerate(params['links'])]
+        _declared_once(self.namespaces, self.links)
         for obj in self.namespaces + self.links:
             obj.marker = self.marker
 

@@ -10,6 +10,7 @@ which line of the playbook is wrong.
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
@@ -92,6 +93,11 @@ def interface_address(option, value):
         iface = ipaddress.ip_interface(text)
     except ValueError as exc:
         raise VnetError('%s: %r is not a valid address in CIDR form: %s' % (option, value, exc)) from None
+    # The kernel refuses these for IPv6 (EADDRNOTAVAIL) and silently ignores 0.0.0.0 for IPv4.
+    ip = iface.ip
+    if ip.is_unspecified or ip.is_multicast or (ip.version == 6 and ip.is_loopback):
+        what = 'the unspecified' if ip.is_unspecified else 'a multicast' if ip.is_multicast else 'the loopback'
+        raise VnetError('%s: %s is %s address; an interface address must be unicast' % (option, iface, what))
     return str(iface)
 
 
@@ -154,6 +160,11 @@ def sysctls(option, values):
                 '%s: %r is not a per-namespace sysctl; only net.* keys are namespaced '
                 '(e.g. net.ipv4.ip_forward)' % (option, key)
             )
+        if any(part in ('', '.') for part in sysctl_path(key).split('/')):
+            # 'net//ipv4' or 'net.ipv4.' would name a directory of /proc/sys, not a setting
+            raise VnetError(
+                '%s: %r has an empty or "." part; name one setting, e.g. net.ipv4.ip_forward' % (option, key)
+            )
         if isinstance(value, bool):
             value = int(value)
         if value is None or isinstance(value, (dict, list)):
@@ -161,6 +172,8 @@ def sysctls(option, values):
         text = ' '.join(str(value).split())
         if text == '' or '\n' in str(value).strip():
             raise VnetError('%s: value of %s must be a single non-empty line' % (option, key))
+        if _has_control(text):
+            raise VnetError('%s: value of %s must not contain control characters (%r)' % (option, key, text))
         result[key] = text
     return result
 
@@ -168,3 +181,42 @@ def sysctls(option, values):
 def sysctl_path(key):
     """net.ipv4.ip_forward -> net/ipv4/ip_forward; a key with '/' is taken as a path (names with dots)."""
     return key if '/' in key else key.replace('.', '/')
+
+
+def _has_control(text):
+    return any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text)
+
+
+# The marker is the interface alias 'linux.vnet:<owner>'; the kernel keeps at most 255 bytes of it
+# (IFALIASZ 256 with the NUL) and cuts it at a NUL, which would make a purge miss its own objects.
+ALIAS_MAX = 255
+OWNER_MAX = ALIAS_MAX - len('linux.vnet:')
+
+
+def owner(option, value):
+    """A vnet_topology owner: printable text that fits the interface alias with the marker."""
+    if value is None or value == '':
+        return None
+    if not isinstance(value, str):
+        raise VnetError('%s: must be a string' % option)
+    try:
+        size = len(value.encode('utf-8'))
+    except UnicodeEncodeError:
+        raise VnetError('%s: %r is not valid UTF-8 text' % (option, value)) from None
+    if _has_control(value):
+        raise VnetError('%s: %r must not contain control characters (newline, NUL, ...)' % (option, value[:80]))
+    if size > OWNER_MAX:
+        raise VnetError(
+            '%s: %d bytes is too long; the marker linux.vnet:<owner> is an interface alias of at most %d bytes, '
+            'so an owner has at most %d' % (option, size, ALIAS_MAX, OWNER_MAX)
+        )
+    return value
+
+
+def seconds(option, value):
+    """A timeout: a finite number of seconds above 0 (NaN or infinity would never expire)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise VnetError('%s: %r is not a number of seconds above 0' % (option, value))
+    return value

@@ -167,10 +167,25 @@ def test_interface_address_returns_normalised_cidr_or_vnet_error(value):
     assert validate.interface_address('addresses', result) == result
 
 
+def assignable(ip):
+    """What an interface can hold: not unspecified, not multicast, not the IPv6 loopback."""
+    return not (ip.is_unspecified or ip.is_multicast or (ip.version == 6 and ip.is_loopback))
+
+
 @PROPERTY
 @given(cidr_texts())
-def test_interface_address_accepts_every_address_with_a_prefix(value):
-    assert validate.interface_address('addresses', value) == str(ipaddress.ip_interface(value.strip()))
+@example('0.0.0.0/0')
+@example('::/0')
+@example('224.0.0.1/4')
+@example('ff02::1/64')
+@example('::1/128')
+def test_interface_address_accepts_exactly_the_assignable_addresses_with_a_prefix(value):
+    iface = ipaddress.ip_interface(value.strip())
+    result = outcome(validate.interface_address, 'addresses', value)
+    if assignable(iface.ip):
+        assert result == str(iface)
+    else:
+        assert isinstance(result, VnetError) and 'must be unicast' in result.msg
 
 
 @PROPERTY
