@@ -11,10 +11,10 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import Vne
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, where
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import guard_link, linked
 
-# children go before what they hang off, so that no delete takes an undeclared sibling by surprise
 # purge has no force of its own: the way out is an explicit delete
 PURGE_HINT = 'To remove it anyway, delete it with its module (state: absent) and force: true.'
 
+# children go before what they hang off, so that no delete takes an undeclared sibling by surprise
 DELETE_ORDER = {'macvlan': 0, 'macvtap': 0, 'ipvlan': 0, 'vxlan': 0, 'veth': 1, 'bridge': 2}
 
 
