@@ -61,9 +61,14 @@ options:
     default: false
   force:
     description:
-      - Allow deleting, enslaving or re-addressing the interface that carries the default route of its
-        namespace or the address of the Ansible SSH connection. Without it such a change is refused,
-        so that a typo cannot lock you out of the host.
+      - Allow changes to the interface that carries the default route of its namespace, or the address of
+        the Ansible SSH connection (C(SSH_CONNECTION), in the namespace the module runs in). Without it, such a
+        change is refused with the reason, so that a typo cannot lock you out of the host. The guarded changes
+        are deleting the interface (also by C(recreate), by deleting a veth pair from its other end, or by
+        deleting the parent of a macvlan or ipvlan that carries the route), enslaving it to a bridge,
+        bringing it down, and changing its addresses (adding an address to an interface without one is allowed).
+      - It also guards taking a port away from a bridge that carries the route (C(master), C(ports) with
+        C(purge_ports)), because that port may be the bridge's uplink.
     type: bool
     default: false
 """

@@ -67,6 +67,10 @@ class PortsField(Field):
                 )
             obj.guard_link(kernel, namespace, port, 'enslave')
             previous = state['master_index'] if state else 0
+            if previous:
+                other = kernel.link_by_index(namespace, previous)
+                if other is not None:
+                    obj.guard_release(kernel, namespace, port, other['name'], 'move')
             steps.append(
                 Step(
                     'enslave %s to bridge %s' % (where(port, namespace), bridge),
@@ -77,6 +81,7 @@ class PortsField(Field):
         if obj.desired['purge_ports']:
             for port in current:
                 if port not in desired:
+                    obj.guard_release(kernel, namespace, port, bridge, 'purge (release)')
                     steps.append(
                         Step(
                             'release %s from bridge %s' % (where(port, namespace), bridge),

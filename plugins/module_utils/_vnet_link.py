@@ -12,13 +12,14 @@ engine plans, so no kind carries its own read/compare/apply loop.
 from __future__ import annotations
 
 import errno
+import ipaddress
 import os
 
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
 from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import NetlinkError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError, translate
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, UNKNOWN, describe, where
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, NETNS_DIR, UNKNOWN, describe, where
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_owner import MARKER
 
 MAIN = 'main'
@@ -95,6 +96,14 @@ class UpField(SetField):
     def __init__(self, key='up', end=MAIN):
         super().__init__(key, 'state', end=end, state_key='up', to_kernel=lambda up: 'up' if up else 'down')
 
+    def set_kwargs(self, kernel, obj, desired):
+        if desired is False:
+            obj.guard(kernel, self.end, 'bring down')  # the kernel drops the routes of a link that goes down
+        return super().set_kwargs(kernel, obj, desired)
+
+    def undo_kwargs(self, kernel, obj, previous):
+        return SetField.set_kwargs(self, kernel, obj, previous)
+
 
 class InfoField(SetField):
     """A kind attribute (IFLA_INFO_DATA), e.g. IFLA_BR_STP_STATE, in option units."""
@@ -132,6 +141,7 @@ class MasterField(Field):
 
     def set_kwargs(self, kernel, obj, desired):
         namespace, name = obj.ends[self.end]
+        self._guard_release(kernel, obj, desired)
         if desired == '':
             return {'master': 0}
         master = kernel.link(namespace, desired)
@@ -143,6 +153,16 @@ class MasterField(Field):
             raise VnetError('%s: a bridge cannot be a port of another bridge' % self.key)
         obj.guard(kernel, self.end, 'enslave')
         return {'master': lambda: kernel.ifindex(namespace, desired)}
+
+    def _guard_release(self, kernel, obj, desired):
+        """Leaving a bridge that carries the default route: the link may be its uplink."""
+        namespace, name = obj.ends[self.end]
+        state = kernel.link(namespace, name)
+        if state is None or not state['master_index']:
+            return
+        master = kernel.link_by_index(namespace, state['master_index'])
+        if master is not None and master['name'] != desired:
+            obj.guard_release(kernel, namespace, name, master['name'])
 
     def undo_kwargs(self, kernel, obj, previous):
         namespace = obj.ends[self.end][0]
@@ -484,9 +504,9 @@ class LinkObject:
 
     def plan_delete(self, kernel, current):
         self._refuse_other_kind(current, 'delete')
-        self.guard(kernel, MAIN, 'delete')
-        for namespace, name in self.kind.deleted_with(current):
-            self.guard_link(kernel, namespace, name, 'delete')
+        action = 're-create (delete)' if getattr(self, 'recreating', False) else 'delete'
+        for namespace, name in [self.ends[MAIN]] + list(self.kind.deleted_with(current)):
+            self.guard_link(kernel, namespace, name, action, children=True)
         namespace, name = self.ends[MAIN]
         return [Step('delete %s' % self.label(), lambda: kernel.link_del(namespace, name), kind=self.kind.kind)]
 
@@ -524,35 +544,107 @@ class LinkObject:
         namespace, name = self.ends[end]
         self.guard_link(kernel, namespace, name, action)
 
-    def guard_link(self, kernel, namespace, name, action):
+    def guard_link(self, kernel, namespace, name, action, children=False):
         if not self.force:
-            guard_link(kernel, namespace, name, action)
+            guard_link(kernel, namespace, name, action, children=children)
+
+    def guard_release(self, kernel, namespace, port, bridge, action='release'):
+        if not self.force:
+            guard_release(kernel, namespace, port, bridge, action)
 
 
-def guard_link(kernel, namespace, name, action):
-    """Refuse to cut a namespace off: the link carrying its default route or the SSH connection."""
+# kinds the kernel deletes together with their parent (IFLA_LINK in the same namespace)
+CHILD_KINDS = ('macvlan', 'macvtap', 'ipvlan', 'ipvtap', 'vlan')
+FORCE_HINT = 'Set force: true if you really mean it.'
+
+
+def guard_link(kernel, namespace, name, action, children=False, hint=FORCE_HINT, suffix=''):
+    """Refuse to cut a namespace off: the link carrying its default route or the Ansible connection.
+
+    ``children``: the action deletes the link, and with it its macvlan/ipvlan/vlan children, so
+    they must not carry the route either."""
     if namespace is not HOST and kernel.namespace_status(namespace) != 'mounted':
         return
     state = kernel.link(namespace, name)
     if state is None:
         return
-    reasons = []
-    if state['ifindex'] in kernel.default_route_ifindexes(namespace):
-        reasons.append('it carries the default route of %s' % describe(namespace))
-    server = connection_address()
-    if server and namespace is HOST and state['ifindex'] in kernel.address_ifindexes(namespace, server):
-        reasons.append('it holds %s, the address of the Ansible connection' % server)
+    reasons = lockout_reasons(kernel, namespace, state['ifindex'])
+    if children and state['ifindex']:
+        for child in kernel.links(namespace):
+            if (
+                child['kind'] in CHILD_KINDS
+                and child['link_index'] == state['ifindex']
+                and child['link_netnsid'] is None
+                and child['ifindex'] != state['ifindex']
+            ):
+                reasons += [
+                    'its %s %r (deleted with it) %s' % (child['kind'], child['name'], reason[len('it ') :])
+                    for reason in lockout_reasons(kernel, namespace, child['ifindex'])
+                ]
     if reasons:
         raise VnetError(
-            'refusing to %s %s: %s. Set force: true if you really mean it.'
-            % (action, where(name, namespace), ' and '.join(reasons))
+            'refusing to %s %s%s: %s. %s' % (action, where(name, namespace), suffix, ' and '.join(reasons), hint),
+            lockout=reasons,
         )
 
 
+def guard_release(kernel, namespace, port, bridge, action='release', hint=FORCE_HINT):
+    """Refuse to take a port away from a bridge that carries the default route or the connection:
+    the port may be the bridge's uplink."""
+    if namespace is not HOST and kernel.namespace_status(namespace) != 'mounted':
+        return
+    state = kernel.link(namespace, bridge)
+    if state is None:
+        return
+    reasons = lockout_reasons(kernel, namespace, state['ifindex'])
+    if reasons:
+        reasons = ['bridge %r %s, and %r may be its uplink' % (bridge, r[len('it ') :], port) for r in reasons]
+        raise VnetError(
+            'refusing to %s %s from bridge %r: %s. %s'
+            % (action, where(port, namespace), bridge, ' and '.join(reasons), hint),
+            lockout=reasons,
+        )
+
+
+def lockout_reasons(kernel, namespace, ifindex):
+    """Why losing the link ``ifindex`` would cut ``namespace`` off (each reason starts with 'it ')."""
+    if not ifindex:
+        return []  # only planned, not there yet
+    reasons = []
+    if ifindex in kernel.default_route_ifindexes(namespace):
+        reasons.append('it carries the default route of %s' % describe(namespace))
+    server = connection_address()
+    if server and is_own_namespace(namespace) and ifindex in kernel.address_ifindexes(namespace, server):
+        reasons.append('it holds %s, the address of the Ansible connection' % server)
+    return reasons
+
+
+def is_own_namespace(namespace):
+    """True for the namespace this module runs in, also under a name of its own in /run/netns
+    (the SSH server, and so the connection's address, lives there)."""
+    if namespace is HOST:
+        return True
+    try:
+        named = os.stat(os.path.join(NETNS_DIR, namespace))
+        own = os.stat('/proc/self/ns/net')
+    except OSError:
+        return False
+    return (named.st_dev, named.st_ino) == (own.st_dev, own.st_ino)
+
+
 def connection_address():
-    """The local address of the SSH session running this module, when there is one."""
+    """The local (server) address of the SSH session running this module, when there is one."""
     parts = os.environ.get('SSH_CONNECTION', '').split()
-    return parts[2] if len(parts) == 4 else None
+    if len(parts) != 4:
+        return None
+    address = parts[2].split('%', 1)[0]  # a link-local address may carry its scope
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if parsed.version == 6 and parsed.ipv4_mapped:
+        parsed = parsed.ipv4_mapped  # sshd on :: taking an IPv4 client
+    return str(parsed)  # the kernel's spelling (compressed IPv6)
 
 
 def _resolve(kwargs):

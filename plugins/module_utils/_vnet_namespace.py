@@ -11,6 +11,7 @@ import os
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import is_own_namespace
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_owner import MARKER
 
 PROC_SYS = '/proc/sys'
@@ -29,6 +30,7 @@ class NamespaceSpec:
             state=dict(type='str', default='present', choices=['present', 'absent']),
             loopback=dict(type='bool', default=True),
             sysctls=dict(type='dict', default={}),
+            force=dict(type='bool', default=False),
         )
 
     def build(self, params):
@@ -45,6 +47,7 @@ class NamespaceObject:
         self.loopback = True if params['loopback'] else None  # false: lo is left alone
         self.sysctls = validate.sysctls('sysctls', params['sysctls'])
         self.marker = MARKER
+        self.force = params.get('force', False)  # purge builds namespaces without it
 
     def label(self):
         return 'namespace %r' % self.name
@@ -136,6 +139,13 @@ class NamespaceObject:
         return self._settings_steps(kernel, current), []
 
     def plan_delete(self, kernel, current):
+        if not self.force and is_own_namespace(self.name):
+            # the name is how a netns connection (linux.vnet.netns, ip netns exec) gets back in
+            raise VnetError(
+                'refusing to delete %s: it is the network namespace this module runs in, the one the Ansible '
+                'connection enters by that name. Set force: true if you really mean it.' % self.label(),
+                lockout=['it is the network namespace this module runs in'],
+            )
         return [Step('delete %s' % self.label(), lambda: kernel.delete_namespace(self.name))]
 
     def predict(self, current):

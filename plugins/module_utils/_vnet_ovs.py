@@ -22,6 +22,7 @@ OPTIONS = {'patch': ('peer',), 'system': (), 'internal': ()}
 REQUIRED_OPTIONS = {'vxlan': ('remote_ip',), 'geneve': ('remote_ip',), 'gre': ('remote_ip',), 'patch': ('peer',)}
 KEY_BITS = {'vxlan': 24, 'geneve': 24, 'gre': 32}
 VLAN_MAX = 4095
+UPLINKS = ('system', 'patch')  # port types that can carry a bridge's way out of the host
 
 
 class OvsBackend:
@@ -70,6 +71,7 @@ class OvsBridgeSpec:
             move_ports=dict(type='bool', default=False),
             db=dict(type='str', default='unix:/run/openvswitch/db.sock'),
             timeout=dict(type='float', default=10.0),
+            force=dict(type='bool', default=False),
         )
 
     def build(self, params):
@@ -230,6 +232,8 @@ class OvsBridgeObject:
                 raise VnetError('ports: %r is the bridge itself (its local port exists already)' % self.name)
         self.purge_ports = params['purge_ports']
         self.move_ports = params['move_ports']
+        self.force = params['force']
+        self._guards = []
         self._row = None
         self.warnings = []
 
@@ -273,10 +277,12 @@ class OvsBridgeObject:
         steps = [TxnStep(db, 'create %s' % self.label(), create)]
         steps += self._bridge_steps(db, {'external_ids': {}, 'other_config': {}})
         steps += self._port_steps(db, [])
+        self._run_guards()
         return steps + [self._commit_step(db, [self.name] + [p['name'] for p in self.ports or []])]
 
     def plan_update(self, db, current):
         steps = self._bridge_steps(db, current) + self._port_steps(db, current['ports'])
+        self._run_guards()
         if not steps:
             self._check_ports_up(db)
             return [], []
@@ -284,6 +290,11 @@ class OvsBridgeObject:
         return steps + [self._commit_step(db, touched)], []
 
     def plan_delete(self, db, current):
+        # the bridge's own device and its internal ports' devices go with it
+        for name in [self.name] + [p['name'] for p in current['ports'] if p['type'] == 'internal']:
+            self._guard(name, 'delete', ' (%s of %s)' % ('the device' if name == self.name else 'a port', self.label()))
+        self._run_guards()
+
         def delete():
             db.root().delvalue('bridges', self._row.uuid)
             self._row.delete()
@@ -327,6 +338,10 @@ class OvsBridgeObject:
             if have is None:
                 steps.append(self._add_port(db, port))
             elif have != port:
+                if have['type'] == 'internal' and port['type'] != 'internal':
+                    self._guard(port['name'], 'delete', ' (by turning internal port into %s)' % port['type'])
+                if port['type'] == 'system' and have['type'] != 'system':
+                    self._guard(port['name'], 'add', ' to %s' % self.label())
                 changes = ', '.join(
                     '%s=%r' % (k, port[k]) for k in ('type', 'tag', 'trunks', 'options') if have[k] != port[k]
                 )
@@ -341,6 +356,10 @@ class OvsBridgeObject:
         if self.purge_ports and self.ports is not None:
             wanted = {p['name'] for p in self.ports}
             for name in sorted(set(current) - wanted):
+                if current[name]['type'] == 'internal':
+                    self._guard(name, 'purge', ' (an internal port: its device is deleted)')
+                if current[name]['type'] in UPLINKS:
+                    self._guard_release(name, self.name, current_ports, 'purge')
                 steps.append(
                     TxnStep(
                         db,
@@ -361,12 +380,21 @@ class OvsBridgeObject:
                     % (port['name'], owner.name, self.name)
                 )
 
+            owner_ports = [_read_port(p) for p in owner.ports]
+            if any(p['name'] == port['name'] and p['type'] in UPLINKS for p in owner_ports):
+                self._guard_release(port['name'], owner.name, owner_ports, 'move')
+            if port['type'] == 'system':
+                self._guard(port['name'], 'move', ' to %s' % self.label())
+
             def move():
                 owner.delvalue('ports', existing.uuid)
                 self._row.addvalue('ports', existing.uuid)
                 _apply_port(existing, port)
 
             return TxnStep(db, 'move port %r from bridge %r' % (port['name'], owner.name), move, port=port['name'])
+
+        if port['type'] == 'system':
+            self._guard(port['name'], 'add', ' to %s' % self.label())
 
         def add():
             iface = db.txn.insert(db.idl.tables['Interface'])
@@ -377,6 +405,56 @@ class OvsBridgeObject:
             self._row.addvalue('ports', row.uuid)
 
         return TxnStep(db, 'add %s port %r' % (port['type'], port['name']), add, port=port['name'])
+
+    # ---- safety -------------------------------------------------------------
+    # ovs-vswitchd opens system ports, and creates the devices of the bridge and its internal ports,
+    # in its own network namespace: normally the one this module runs in, whose links are read.
+
+    def _guard(self, name, action, suffix=''):
+        self._guards.append((name, action, suffix, None))
+
+    def _guard_release(self, port, bridge, bridge_ports, action):
+        """A port leaving a bridge whose own device or internal ports carry the route: maybe its uplink."""
+        devices = [bridge] + [p['name'] for p in bridge_ports if p['type'] == 'internal' and p['name'] != port]
+        self._guards.append((port, action, ' from Open vSwitch bridge %r' % bridge, devices))
+
+    def _run_guards(self):
+        """Refuse (unless force) to cut off the host, as the link modules do (_vnet_link.guard_link)."""
+        guards, self._guards = self._guards, []
+        if self.force or not guards:
+            return
+        from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import IMPORT_ERROR
+
+        if IMPORT_ERROR is not None:
+            raise VnetError(
+                'cannot check without pyroute2 that this change leaves the default route and the Ansible '
+                'connection alone: install it (Debian/Ubuntu python3-pyroute2), or set force: true'
+            )
+        from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, Kernel
+        from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import (
+            FORCE_HINT,
+            guard_link,
+            lockout_reasons,
+        )
+
+        kernel = Kernel()
+        try:
+            for name, action, suffix, devices in guards:
+                if devices is None:
+                    guard_link(kernel, HOST, name, action, children=action != 'add', suffix=suffix)
+                    continue
+                for device in devices:
+                    state = kernel.link(HOST, device)
+                    reasons = lockout_reasons(kernel, HOST, state['ifindex']) if state else []
+                    if reasons:
+                        because = ' and '.join(r[len('it ') :] for r in reasons)
+                        raise VnetError(
+                            'refusing to %s port %r%s: its device %r %s, and %r may be its uplink. %s'
+                            % (action, name, suffix, device, because, name, FORCE_HINT),
+                            lockout=reasons,
+                        )
+        finally:
+            kernel.close()
 
     def _commit_step(self, db, interfaces):
         def commit():

@@ -9,7 +9,10 @@ from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import Ne
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, where
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import guard_link
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import guard_link, linked
+
+# purge has no force of its own: the way out is an explicit delete
+PURGE_HINT = 'To remove it anyway, delete it with its module (state: absent) and force: true.'
 
 # children go before what they hang off, so that no delete takes an undeclared sibling by surprise
 DELETE_ORDER = {'macvlan': 0, 'macvtap': 0, 'ipvlan': 0, 'vxlan': 0, 'veth': 1, 'bridge': 2}
@@ -66,7 +69,14 @@ class PurgedLink:
         return {'name': self.name, 'namespace': self.namespace, 'kind': self.kind}
 
     def plan_delete(self, kernel, current):
-        guard_link(kernel, self.namespace, self.name, 'purge')
+        guard_link(kernel, self.namespace, self.name, 'purge', children=True, hint=PURGE_HINT)
+        state = kernel.link(self.namespace, self.name)
+        if state is not None and self.kind == 'veth':
+            # only one end carries the marker, but the kernel deletes both
+            peer_namespace, peer = linked(kernel, state)
+            if peer is not None and peer_namespace != '':
+                action = 'purge (as the veth peer of %r)' % self.name
+                guard_link(kernel, peer_namespace, peer['name'], action, children=True, hint=PURGE_HINT)
         namespace, name = self.namespace, self.name
         return [Step('purge %s' % self.label()[len('purged ') :], lambda: kernel.link_del(namespace, name))]
 

@@ -40,6 +40,15 @@ options:
       - Values are compared as the kernel prints them, with whitespace folded (V(4096 87380 6291456)).
     type: dict
     default: {}
+  force:
+    description:
+      - Allow deleting (V(state=absent)) the network namespace the module itself runs in, under one of its names
+        in C(/run/netns). Without it that is refused, because a C(linux.vnet.netns) connection (or C(ip netns exec))
+        enters the namespace by that name, so the next task could not get in.
+      - Deleting any other namespace is not guarded. Its links go only when no process is left in it, so a
+        namespace that a connection runs through is never cut off by deleting its name.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - linux.vnet.link.PYROUTE2
 seealso:

@@ -105,6 +105,17 @@ options:
       - Seconds for the whole run - connecting, committing and waiting for C(ovs-vswitchd) to apply the change.
     type: float
     default: 10.0
+  force:
+    description:
+      - Allow changes that could cut the host off, which are otherwise refused naming the reason. They are
+        adding or moving a V(system) port whose device carries the default route or the Ansible SSH connection's
+        address, deleting such a device (the bridge itself with V(state=absent), an internal port by O(purge_ports)
+        or by changing its type), and taking a V(system) or V(patch) port away (O(purge_ports), O(move_ports)) from
+        a bridge whose own device or internal port carries the route, because it may be the uplink.
+      - Devices are looked up in the network namespace the module runs in, where C(ovs-vswitchd) normally runs.
+        Checking needs pyroute2; without it these changes need O(force=true).
+    type: bool
+    default: false
 requirements:
   - The C(ovs) Python library on the managed host (Debian/Ubuntu C(python3-openvswitch), or C(pip install ovs)).
     When the interpreter Ansible uses lacks it, the module re-runs itself with a system Python that has it.

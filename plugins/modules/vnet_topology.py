@@ -49,6 +49,11 @@ options:
         description: C(net.*) sysctls to set inside the namespace.
         type: dict
         default: {}
+      force:
+        description:
+          - Allow deleting (V(state=absent)) the network namespace the module itself runs in, by one of its names.
+        type: bool
+        default: false
   links:
     description:
       - Links, each a dict with C(kind) (V(veth), V(bridge), V(macvlan), V(ipvlan) or V(vxlan)) plus the options
@@ -61,6 +66,9 @@ options:
     description:
       - Delete links (in the host namespace and in every namespace it can see) and namespaces that carry this
         topology's marker but are not declared. Objects without the marker are never deleted.
+      - A link that carries the default route of its namespace or the Ansible connection's address (or whose veth
+        peer or macvlan/ipvlan child does) is never purged; the run fails naming it. Delete it explicitly with
+        C(state=absent) and C(force=true) if you mean it.
     type: bool
     default: false
   owner:
