@@ -74,6 +74,10 @@ def run_topology(spec):
     from ansible_collections.linux.vnet.plugins.module_utils._vnet_planned import PlannedKernel
     from ansible_collections.linux.vnet.plugins.module_utils._vnet_topology import record, summary
 
+    if module.params['ovs']:
+        from ansible_collections.linux.vnet.plugins.module_utils._vnet_ovs import OvsBackend
+
+        ensure(module, OvsBackend.dependency())
     try:
         topology = spec.build(module.params)
         kernel = Kernel(dump_links=True)
@@ -82,6 +86,7 @@ def run_topology(spec):
             results = converge_all(objects, kernel, module.check_mode, PlannedKernel(kernel), record)
         finally:
             kernel.close()
+            topology.close()
     except VnetError as exc:
         module.fail_json(msg=exc.msg, **exc.details)
     result = summary(results)

@@ -26,6 +26,7 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import LinkO
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_namespace import NamespaceObject, NamespaceSpec
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_owner import marker_for
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_purge import PurgedLink, purge_candidates
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_topology_ovs import TopologyOvsBridge, ovs_bridge_object
 
 KINDS = {'veth': Veth(), 'bridge': Bridge(), 'macvlan': MacvlanSpec(), 'ipvlan': Ipvlan(), 'vxlan': Vxlan()}
 
@@ -42,6 +43,7 @@ class TopologySpec:
         return dict(
             namespaces=dict(type='list', elements='dict', default=[], options=NamespaceSpec().argument_spec()),
             links=dict(type='list', elements='dict', default=[]),
+            ovs=dict(type='list', elements='dict', default=[]),
             purge=dict(type='bool', default=False),
             owner=dict(type='str'),
         )
@@ -162,6 +164,8 @@ def _describe_key(key):
 def record(planned, obj, current):
     """What an object leaves behind, for planning the objects after it."""
     present = obj.state == 'present'
+    if isinstance(obj, TopologyOvsBridge):
+        return  # the links it uses are declared (or exist); what it adds lives in OVSDB
     if isinstance(obj, NamespaceObject):
         planned.plan_namespace(obj.name, present)
     elif isinstance(obj, PurgedLink):
@@ -183,19 +187,34 @@ class Topology:
         self.namespaces = [_namespace_object(i, entry) for i, entry in enumerate(params['namespaces'])]
         self.links = [_link_object(i, entry) for i, entry in enumerate(params['links'])]
         _declared_once(self.namespaces, self.links)
+        self.ovs = [ovs_bridge_object(i, entry) for i, entry in enumerate(params['ovs'])]
+        names = [o.name for o in self.ovs]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise VnetError(
+                    'ovs[%d]: Open vSwitch bridge %r is declared twice (also by ovs[%d])' % (i, name, names.index(name))
+                )
         for obj in self.namespaces + self.links:
             obj.marker = self.marker
 
     def objects(self, kernel):
-        """Declared removals (links, then namespaces, in reverse dependency order), then the rest in
-        dependency order, then purges: a deleted object cannot be brought back by a rollback, so
-        the deletions nobody asked for by name come last, when everything else has worked."""
+        """Declared removals (Open vSwitch bridges, whose ports may be links; links; then namespaces,
+        in reverse dependency order), then the rest in dependency order with the Open vSwitch
+        bridges after every link, then purges: a deleted object cannot be brought back by a
+        rollback (nor a committed OVSDB transaction), so the deletions nobody asked for by name
+        come last, when everything else has worked."""
         declared = dependency_order(self.namespaces + self.links)
         absent = [o for o in reversed(declared) if o.state == 'absent']
-        removals = [o for o in absent if not isinstance(o, NamespaceObject)]
+        removals = [o for o in self.ovs if o.state == 'absent']
+        removals += [o for o in absent if not isinstance(o, NamespaceObject)]
         removals += [o for o in absent if isinstance(o, NamespaceObject)]
+        present = [o for o in declared if o.state == 'present'] + [o for o in self.ovs if o.state == 'present']
         purged = self._purged(kernel, declared) if self.purge else []
-        return removals + [o for o in declared if o.state == 'present'] + purged
+        return removals + present + purged
+
+    def close(self):
+        for bridge in self.ovs:
+            bridge.close()
 
     def _purged(self, kernel, declared):
         declared_namespaces = {o.name for o in declared if isinstance(o, NamespaceObject)}
@@ -212,9 +231,14 @@ def summary(results):
     objects = []
     diffs = []
     for result in results:
-        key = 'namespace' if 'namespace' in result else 'link'
+        key = next(k for k in ('namespace', 'link', 'bridge') if k in result)
         state = result[key]
-        label = 'namespace %r' % state['name'] if key == 'namespace' else where(state['name'], state['namespace'])
+        if key == 'namespace':
+            label = 'namespace %r' % state['name']
+        elif key == 'bridge':
+            label = 'Open vSwitch bridge %r' % state['bridge']
+        else:
+            label = where(state['name'], state['namespace'])
         objects.append({'object': label, 'changed': result['changed'], 'actions': result['actions'], key: state})
         if result['changed']:
             diffs.append(dict(result['diff'], before_header=label, after_header=label))

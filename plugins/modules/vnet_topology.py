@@ -62,6 +62,18 @@ options:
     type: list
     elements: dict
     default: []
+  ovs:
+    description:
+      - Open vSwitch bridges, each a dict with exactly the options of M(linux.vnet.vnet_ovs) (C(bridge), C(ports),
+        C(datapath_type), C(db), ...), validated by its argument spec; errors name the entry as C(ovs[N]).
+      - They are applied after every link, so their C(system) ports may be links of this topology (for example a
+        veth end in the host namespace). Each bridge is one OVSDB transaction, committed in its turn; a committed
+        transaction is not undone if a later object fails (the links of this run are).
+      - C(purge) does not apply to Open vSwitch bridges; remove one with C(state=absent).
+      - Needs the C(ovs) Python library (Debian/Ubuntu C(python3-openvswitch)) only when given.
+    type: list
+    elements: dict
+    default: []
   purge:
     description:
       - Delete links (in the host namespace and in every namespace it can see) and namespaces that carry this
@@ -126,11 +138,28 @@ EXAMPLES = r"""
   linux.vnet.vnet_topology:
     owner: tenant-red
     purge: true
+
+- name: Two namespaces on an Open vSwitch bridge, on VLANs 10 and 20, in one call
+  linux.vnet.vnet_topology:
+    owner: tenant-ovs
+    namespaces:
+      - name: web
+      - name: db
+    links:
+      - {kind: veth, name: web-h, peer: eth0, peer_namespace: web, peer_addresses: [10.10.0.2/24]}
+      - {kind: veth, name: db-h, peer: eth0, peer_namespace: db, peer_addresses: [10.20.0.2/24]}
+    ovs:
+      - bridge: br-int
+        ports:
+          - {name: web-h, tag: 10}
+          - {name: db-h, tag: 20}
 """
 
 RETURN = r"""
 objects:
-  description: One entry per object, in the order the run handled them (removals, dependency order, purges).
+  description:
+    - One entry per object, in the order the run handled them (removals, dependency order, purges).
+    - An Open vSwitch bridge's entry has C(bridge) (what M(linux.vnet.vnet_ovs) returns) where a link's has C(link).
   returned: always
   type: list
   elements: dict
@@ -151,6 +180,9 @@ objects:
       type: dict
     namespace:
       description: The namespace after the run, as M(linux.vnet.vnet_namespace) returns it (namespaces only).
+      type: dict
+    bridge:
+      description: The Open vSwitch bridge after the run, as M(linux.vnet.vnet_ovs) returns it (C(ovs) entries only).
       type: dict
 actions:
   description: Every kernel change of the run, in order.

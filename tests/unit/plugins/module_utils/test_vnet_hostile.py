@@ -266,7 +266,7 @@ def test_topology_owner_must_fit_the_alias_as_printable_text(owner):
 
 
 def test_topology_owner_of_the_longest_size_is_accepted():
-    assert Topology({'namespaces': [], 'links': [], 'purge': False, 'owner': 'o' * 244}).marker == (
+    assert Topology({'namespaces': [], 'links': [], 'ovs': [], 'purge': False, 'owner': 'o' * 244}).marker == (
         'linux.vnet:' + 'o' * 244
     )
 

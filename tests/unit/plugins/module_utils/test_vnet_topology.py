@@ -16,7 +16,7 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_topology import T
 
 def topology(links=(), namespaces=(), owner=None):
     namespaces = [dict({'state': 'present', 'loopback': True, 'sysctls': {}}, **n) for n in namespaces]
-    return Topology({'namespaces': namespaces, 'links': list(links), 'purge': False, 'owner': owner})
+    return Topology({'namespaces': namespaces, 'links': list(links), 'ovs': [], 'purge': False, 'owner': owner})
 
 
 def labels(links=(), namespaces=()):
