@@ -12,6 +12,7 @@ O_CREAT, which would break check mode).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 
 from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import IPRoute, NetlinkError, netns
@@ -235,7 +236,8 @@ class Kernel:
     def ifindex(self, namespace, name):
         state = self.link(namespace, name)
         if state is None:
-            raise VnetError('interface %s does not exist' % where(name, namespace))
+            # ENODEV: a step looking its link up finds it gone (another run): the engine re-plans
+            raise VnetError('interface %s does not exist' % where(name, namespace), errno=errno.ENODEV)
         return state['ifindex']
 
     def _address_dump(self, namespace):
