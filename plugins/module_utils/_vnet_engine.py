@@ -94,7 +94,7 @@ class Journal:
             raise exc
         error.details.update(failed_step=action, rolled_back=undone)
         if attempts > 1:
-            error.details['attempts'] = attempts
+            error.details['tries'] = attempts  # not 'attempts': Ansible's until loop owns that key
             error.msg += ' (after %d attempts, re-reading the kernel in between)' % attempts
         if undo_errors:
             error.details['rollback_errors'] = undo_errors

@@ -248,7 +248,7 @@ def test_persistent_busy_fails_after_the_attempts_and_undoes_the_run(no_sleep):
         "set mtu=1400 on 't0' failed: the device is busy (in use by another device or process)"
         ' (after %d attempts, re-reading the kernel in between)' % ATTEMPTS
     )
-    assert error.details['attempts'] == ATTEMPTS
+    assert error.details['tries'] == ATTEMPTS
     assert error.details['rolled_back'] == ["create thing 't0'"]  # the create of the first attempt
     assert kernel.objects == {}
     assert len(no_sleep) == ATTEMPTS - 1
@@ -260,7 +260,7 @@ def test_other_errors_are_not_retried(no_sleep):
     with pytest.raises(VnetError) as raised:
         converge(Thing(mtu=1400), kernel, False)
     assert raised.value.msg == "set mtu=1400 on 't0' failed: the kernel rejected the request as invalid"
-    assert 'attempts' not in raised.value.details
+    assert 'tries' not in raised.value.details
     assert kernel.refreshes == 0 and no_sleep == []
     assert kernel.objects == {}
 
