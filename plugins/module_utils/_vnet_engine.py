@@ -144,6 +144,24 @@ def plan(obj, kernel):
     return current, steps
 
 
+def _refresh(kernel):
+    refresh = getattr(kernel, 'refresh', None)
+    if refresh is not None:
+        refresh()  # cached reads predate the other run's change
+
+
+def _plan(obj, kernel):
+    """plan(), read again when a read meets another run's change (e.g. a namespace removed between
+    two reads): the same errnos and bound as for the steps (see _apply)."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return plan(obj, kernel)
+        except Exception as exc:
+            if attempt == ATTEMPTS or race_code(exc) is None:
+                raise
+            _refresh(kernel)
+
+
 def _apply(obj, kernel, journal, steps):
     """Apply the steps through the journal, read back and re-plan: return (state after, steps applied).
 
@@ -165,18 +183,16 @@ def _apply(obj, kernel, journal, steps):
                 journal.fail(raced.exc, step.description, step.kind, step.hints, attempts=attempt)
             if raced.code in TRANSIENT:
                 time.sleep(BACKOFF * 2 ** (attempt - 1))
-            refresh = getattr(kernel, 'refresh', None)
-            if refresh is not None:
-                refresh()  # cached reads predate the other run's change
+            _refresh(kernel)
             try:
-                _current, steps = plan(obj, kernel)
+                _current, steps = _plan(obj, kernel)
             except Exception as exc:
                 journal.fail(exc, 'plan %s' % obj.label())
             continue
         applied += journal.applied[done:]
         break
     try:
-        after_state, leftover = plan(obj, kernel)
+        after_state, leftover = _plan(obj, kernel)
     except Exception as exc:
         journal.fail(exc, 'read back %s' % obj.label())
     if leftover:
@@ -205,7 +221,12 @@ def _result(obj, current, after_state, steps):
 
 def converge(obj, kernel, check_mode):
     """Run one object through the whole mechanism and return the module result."""
-    current, steps = plan(obj, kernel)
+    try:
+        current, steps = _plan(obj, kernel)
+    except VnetError:
+        raise
+    except Exception as exc:  # a kernel error while reading: translated (nothing to undo yet)
+        Journal().fail(exc, 'read %s' % obj.label())
     after_state = current
     if steps and not check_mode:
         after_state, steps = _apply(obj, kernel, Journal(), steps)
@@ -228,7 +249,7 @@ def converge_all(objects, kernel, check_mode, planned, record):
     plans = []
     for obj in objects:
         try:
-            current, steps = plan(obj, planned)
+            current, steps = _plan(obj, planned)
         except VnetError as exc:
             exc.msg = '%s: %s' % (obj.label(), exc.msg)  # which of the many objects
             raise
@@ -243,7 +264,7 @@ def converge_all(objects, kernel, check_mode, planned, record):
     journal = Journal()
     for obj, _current, _steps in plans[unchanged:]:
         try:
-            current, steps = plan(obj, kernel)
+            current, steps = _plan(obj, kernel)
         except Exception as exc:
             journal.fail(exc, 'plan %s' % obj.label())
         after_state = current

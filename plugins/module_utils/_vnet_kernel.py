@@ -137,9 +137,16 @@ class Kernel:
         handle = self._handles.get(namespace)
         if handle is None:
             if namespace is not HOST and self.namespace_status(namespace) != 'mounted':
-                raise VnetError('namespace %r does not exist' % namespace)
-            with self.inside(namespace):
-                handle = IPRoute()
+                raise VnetError('namespace %r does not exist' % namespace, errno=errno.ENOENT)
+            try:
+                with self.inside(namespace):
+                    handle = IPRoute()
+            except OSError:
+                # setns on a file that another run just unmounted: EINVAL; say what it means, with
+                # the errno the engine reads again on
+                if namespace is not HOST and self.namespace_status(namespace) != 'mounted':
+                    raise VnetError('namespace %r does not exist' % namespace, errno=errno.ENOENT) from None
+                raise
             self._handles[namespace] = handle
         return handle
 

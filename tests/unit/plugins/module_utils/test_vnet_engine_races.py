@@ -35,6 +35,7 @@ class RacyKernel:
         self.log = []
         self.before = {}
         self.refreshes = 0
+        self.read_errors = []  # raised by the next reads, one each
 
     def refresh(self):
         self.refreshes += 1
@@ -47,6 +48,8 @@ class RacyKernel:
             queue.pop(0)(self)
 
     def read(self, name):
+        if self.read_errors:
+            raise self.read_errors.pop(0)
         if name not in self.cache:
             self.cache[name] = copy.deepcopy(self.objects.get(name))
         return copy.deepcopy(self.cache[name])
@@ -222,6 +225,32 @@ def test_race_errno_carried_by_a_vnet_error_is_retried():
     result = converge(Thing(mtu=1400), kernel, False)
     assert kernel.objects['t0'] == {'kind': 'thing', 'mtu': 1400}
     assert result['actions'][0] == "create thing 't0'"
+
+
+def test_a_read_broken_by_another_run_is_read_again():
+    # e.g. a namespace removed between its status and the open of its file: ENOENT while planning
+    kernel = RacyKernel({'t0': {'kind': 'thing'}})
+    kernel.read_errors = [OSError(errno.ENOENT, 'No such file or directory')]
+    result = converge(Thing(state='absent'), kernel, False)
+    assert result['actions'] == ["delete thing 't0'"]
+    assert kernel.refreshes == 1
+
+
+def test_converge_all_re_plan_broken_by_another_run_is_read_again():
+    kernel = RacyKernel()
+    kernel.before[('create', 't0')] = [lambda k: k.read_errors.append(VnetError('gone', errno=errno.ENOENT))]
+    results = _plan_all([Thing('t0'), Thing('t1')], kernel)
+    assert [r['changed'] for r in results] == [True, True]
+    assert kernel.refreshes == 1
+
+
+def test_a_read_that_keeps_failing_fails_after_the_attempts():
+    kernel = RacyKernel({'t0': {'kind': 'thing'}})
+    kernel.read_errors = [OSError(errno.ENOENT, 'No such file or directory')] * ATTEMPTS
+    with pytest.raises(VnetError) as raised:
+        converge(Thing(state='absent'), kernel, False)
+    assert raised.value.msg == "read thing 't0' failed: [Errno 2] No such file or directory"
+    assert kernel.refreshes == ATTEMPTS - 1
 
 
 # ---- transient: EBUSY / EAGAIN ------------------------------------------------------------------
