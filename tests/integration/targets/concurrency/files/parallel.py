@@ -23,6 +23,10 @@ TIMEOUT = 100
 RECAP = re.compile(r'localhost\s+: ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)')
 
 
+def all_ready(work, count):
+    return all(os.path.exists(os.path.join(work, 'ready-%d' % run)) for run in range(count))
+
+
 def main():
     playbook_bin, python, prefix, count, state = sys.argv[1:6]
     count = int(count)
@@ -55,8 +59,7 @@ def main():
                 )
             )
         deadline = time.monotonic() + TIMEOUT
-        ready = lambda: all(os.path.exists(os.path.join(work, 'ready-%d' % r)) for r in range(count))  # noqa: E731
-        while not ready() and time.monotonic() < deadline and all(p.poll() is None for p in procs):
+        while not all_ready(work, count) and time.monotonic() < deadline and all(p.poll() is None for p in procs):
             time.sleep(0.01)
         open(os.path.join(work, 'go'), 'w').close()
         outcomes = []

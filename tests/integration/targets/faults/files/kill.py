@@ -42,7 +42,8 @@ def count(prefix, what):
     namespace = what.split(':', 1)[1]
     if not os.path.exists('/run/netns/' + namespace):
         return 0
-    out = subprocess.run(['ip', '-n', namespace, '-o', 'link', 'show'], capture_output=True, text=True).stdout
+    argv = ['ip', '-n', namespace, '-o', 'link', 'show']
+    out = subprocess.run(argv, capture_output=True, text=True, check=False).stdout
     return len([line for line in out.splitlines() if line.split(': ')[1].startswith(prefix)])
 
 
