@@ -13,7 +13,18 @@ which of its attributes it reports; it never applies anything itself.
 
 from __future__ import annotations
 
+import errno
+import time
+
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError, netlink_code, translate
+
+# A step failing with one of these lost a race with another run on the same host between our read
+# and our write (it created or removed the object first): read the kernel again and re-plan.
+RACED = frozenset((errno.EEXIST, errno.ENODEV, errno.ENOENT))
+# The kernel is busy for a moment: the same, after a short pause.
+TRANSIENT = frozenset((errno.EBUSY, errno.EAGAIN))
+ATTEMPTS = 3  # per object: the first try and two re-plans
+BACKOFF = 0.05  # seconds before the second attempt after a transient error, doubled for the third
 
 
 class Step:
@@ -32,21 +43,44 @@ class Step:
         return 'Step(%r)' % self.description
 
 
+class Raced(Exception):
+    """A step failed in a way that re-reading the kernel may explain; nothing was undone."""
+
+    def __init__(self, step, exc, code):
+        super().__init__(step.description)
+        self.step = step
+        self.exc = exc
+        self.code = code
+
+
+def race_code(exc):
+    """The errno when ``exc`` is a race or a transient error (see RACED, TRANSIENT), else None."""
+    code = netlink_code(exc)
+    if code is None and isinstance(exc, VnetError):
+        code = exc.details.get('errno')
+    return code if code in RACED or code in TRANSIENT else None
+
+
 class Journal:
     """Applies steps in order; on the first failure undoes the applied ones in reverse."""
 
     def __init__(self):
         self.applied = []
 
-    def apply(self, steps):
+    def apply(self, steps, retry=False):
+        """``retry``: a race or transient failure raises Raced, undoing nothing, so that the caller
+        can re-plan; any other failure (or any failure without ``retry``) undoes the run."""
         for step in steps:
             try:
                 step.do()
             except Exception as exc:
+                code = race_code(exc) if retry else None
+                if code is not None:
+                    raise Raced(step, exc, code) from None
                 self.fail(exc, step.description, step.kind, step.hints)
             self.applied.append(step)
 
-    def fail(self, exc, action, kind=None, hints=None):
+    def fail(self, exc, action, kind=None, hints=None, attempts=1):
         """Undo what was applied, then raise the failure as a VnetError (bugs keep their traceback)."""
         undone, undo_errors = self.rollback()
         code = netlink_code(exc)
@@ -59,6 +93,9 @@ class Journal:
         else:
             raise exc
         error.details.update(failed_step=action, rolled_back=undone)
+        if attempts > 1:
+            error.details['tries'] = attempts  # not 'attempts': Ansible's until loop owns that key
+            error.msg += ' (after %d attempts, re-reading the kernel in between)' % attempts
         if undo_errors:
             error.details['rollback_errors'] = undo_errors
             error.msg += ' (rollback incomplete: %s)' % '; '.join(undo_errors)
@@ -107,11 +144,55 @@ def plan(obj, kernel):
     return current, steps
 
 
+def _refresh(kernel):
+    refresh = getattr(kernel, 'refresh', None)
+    if refresh is not None:
+        refresh()  # cached reads predate the other run's change
+
+
+def _plan(obj, kernel):
+    """plan(), read again when a read meets another run's change (e.g. a namespace removed between
+    two reads): the same errnos and bound as for the steps (see _apply)."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return plan(obj, kernel)
+        except Exception as exc:
+            if attempt == ATTEMPTS or race_code(exc) is None:
+                raise
+            _refresh(kernel)
+
+
 def _apply(obj, kernel, journal, steps):
-    """Apply the steps through the journal, read back and re-plan: return the state after."""
-    journal.apply(steps)
+    """Apply the steps through the journal, read back and re-plan: return (state after, steps applied).
+
+    A step that fails because another run changed the object between our read and our write
+    (EEXIST, ENODEV, ENOENT), or because the kernel was busy (EBUSY, EAGAIN), is not a failure
+    yet: the kernel is read again and the object re-planned and applied, up to ATTEMPTS times. A
+    create that another run won leaves nothing (or only the rest) to do; a name taken by another
+    kind is refused by the re-plan itself. Steps applied before stay in the journal.
+    """
+    applied = []
+    for attempt in range(1, ATTEMPTS + 1):
+        done = len(journal.applied)
+        try:
+            journal.apply(steps, retry=True)
+        except Raced as raced:
+            applied += journal.applied[done:]
+            step = raced.step
+            if attempt == ATTEMPTS:
+                journal.fail(raced.exc, step.description, step.kind, step.hints, attempts=attempt)
+            if raced.code in TRANSIENT:
+                time.sleep(BACKOFF * 2 ** (attempt - 1))
+            _refresh(kernel)
+            try:
+                _current, steps = _plan(obj, kernel)
+            except Exception as exc:
+                journal.fail(exc, 'plan %s' % obj.label())
+            continue
+        applied += journal.applied[done:]
+        break
     try:
-        after_state, leftover = plan(obj, kernel)
+        after_state, leftover = _plan(obj, kernel)
     except Exception as exc:
         journal.fail(exc, 'read back %s' % obj.label())
     if leftover:
@@ -123,7 +204,7 @@ def _apply(obj, kernel, journal, steps):
             ),
             'verify',
         )
-    return after_state
+    return after_state, applied
 
 
 def _result(obj, current, after_state, steps):
@@ -140,10 +221,15 @@ def _result(obj, current, after_state, steps):
 
 def converge(obj, kernel, check_mode):
     """Run one object through the whole mechanism and return the module result."""
-    current, steps = plan(obj, kernel)
+    try:
+        current, steps = _plan(obj, kernel)
+    except VnetError:
+        raise
+    except Exception as exc:  # a kernel error while reading: translated (nothing to undo yet)
+        Journal().fail(exc, 'read %s' % obj.label())
     after_state = current
     if steps and not check_mode:
-        after_state = _apply(obj, kernel, Journal(), steps)
+        after_state, steps = _apply(obj, kernel, Journal(), steps)
     elif steps:
         after_state = obj.predict(current)
     return _result(obj, current, after_state, steps)
@@ -163,7 +249,7 @@ def converge_all(objects, kernel, check_mode, planned, record):
     plans = []
     for obj in objects:
         try:
-            current, steps = plan(obj, planned)
+            current, steps = _plan(obj, planned)
         except VnetError as exc:
             exc.msg = '%s: %s' % (obj.label(), exc.msg)  # which of the many objects
             raise
@@ -178,9 +264,11 @@ def converge_all(objects, kernel, check_mode, planned, record):
     journal = Journal()
     for obj, _current, _steps in plans[unchanged:]:
         try:
-            current, steps = plan(obj, kernel)
+            current, steps = _plan(obj, kernel)
         except Exception as exc:
             journal.fail(exc, 'plan %s' % obj.label())
-        after_state = _apply(obj, kernel, journal, steps) if steps else current
+        after_state = current
+        if steps:
+            after_state, steps = _apply(obj, kernel, journal, steps)
         results.append(_result(obj, current, after_state, steps))
     return results

@@ -12,6 +12,7 @@ O_CREAT, which would break check mode).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 
 from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import IPRoute, NetlinkError, netns
@@ -141,9 +142,16 @@ class Kernel:
         handle = self._handles.get(namespace)
         if handle is None:
             if namespace is not HOST and self.namespace_status(namespace) != 'mounted':
-                raise VnetError('namespace %r does not exist' % namespace)
-            with self.inside(namespace):
-                handle = IPRoute()
+                raise VnetError('namespace %r does not exist' % namespace, errno=errno.ENOENT)
+            try:
+                with self.inside(namespace):
+                    handle = IPRoute()
+            except OSError:
+                # setns on a file that another run just unmounted: EINVAL; say what it means, with
+                # the errno the engine reads again on
+                if namespace is not HOST and self.namespace_status(namespace) != 'mounted':
+                    raise VnetError('namespace %r does not exist' % namespace, errno=errno.ENOENT) from None
+                raise
             self._handles[namespace] = handle
         return handle
 
@@ -245,7 +253,8 @@ class Kernel:
     def ifindex(self, namespace, name):
         state = self.link(namespace, name)
         if state is None:
-            raise VnetError('interface %s does not exist' % where(name, namespace))
+            # ENODEV: a step looking its link up finds it gone (another run): the engine re-plans
+            raise VnetError('interface %s does not exist' % where(name, namespace), errno=errno.ENODEV)
         return state['ifindex']
 
     def _address_dump(self, namespace):

@@ -373,10 +373,12 @@ class LinkObject:
     def read(self, kernel):
         if (
             self.state == 'absent'
-            and kernel.namespace_status(self.ends[MAIN][0] or '') == 'absent'
             and self.ends[MAIN][0] is not HOST
+            and kernel.namespace_status(self.ends[MAIN][0]) != 'mounted'
         ):
-            return None  # no namespace, so certainly no link: absent is already true
+            # no namespace (or only its file, e.g. while another run deletes it), so certainly
+            # no link: absent is already true
+            return None
         if self.state == 'absent':
             kernel.require_namespace('namespace', self.ends[MAIN][0])  # the other ends do not matter
         else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import time
 
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
@@ -16,6 +17,8 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_owner import MARK
 
 PROC_SYS = '/proc/sys'
 CLONE_NEWNET = 0x40000000
+STALE_WAIT = 0.3  # seconds a file without its namespace mount may be another run's create
+STALE_POLL = 0.01
 
 
 class NamespaceSpec:
@@ -57,6 +60,13 @@ class NamespaceObject:
 
     def read(self, kernel):
         status = kernel.namespace_status(self.name)
+        waited = 0
+        while status == 'stale' and waited < STALE_WAIT:
+            # Another run's create makes the file a moment before it mounts the namespace on it:
+            # give it that moment before calling the file stale (and repairing it under its feet).
+            time.sleep(STALE_POLL)
+            waited += STALE_POLL
+            status = kernel.namespace_status(self.name)
         if status == 'absent':
             self._check_sysctls_exist(None)
             return None

@@ -103,6 +103,9 @@ class PlannedKernel:
     def namespace_of_nsid(self, namespace, nsid, expected=UNKNOWN):
         return self.real.namespace_of_nsid(namespace, nsid, expected)
 
+    def refresh(self):
+        self.real.refresh()
+
     def inside(self, namespace):
         return self.real.inside(namespace)
 
