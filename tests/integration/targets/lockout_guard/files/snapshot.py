@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Print what the lockout guard protects, read with ip and ovs-vsctl (never the modules), one line per fact.
 
 Usage: snapshot.py OVS_DB NAMESPACE... ; IPv6 link-local addresses and counters are left out (they move by themselves).
