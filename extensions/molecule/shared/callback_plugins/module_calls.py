@@ -5,9 +5,10 @@
 
 The scenarios load it through ANSIBLE_CALLBACK_PLUGINS (their molecule.yml). During a run it keeps
 $MOLECULE_EPHEMERAL_DIRECTORY/module-calls.json up to date: a list of {play, host, action, changed,
-check_mode}, one per module run on a host - one per item of a loop - emptied when a playbook starts.
-Actions that run on the controller only (set_fact, assert, include_*, ...) are not module calls and
-are left out; skipped tasks made no call.
+actions (the kernel changes a linux.vnet module reports), check_mode}, one per module run on a
+host - one per item of a loop - emptied when a playbook starts. Actions that run on the controller
+only (set_fact, assert, include_*, ...) are not module calls and are left out; skipped tasks made
+no call.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class CallbackModule(CallbackBase):
                 'host': result._host.get_name(),
                 'action': action,
                 'changed': bool(result._result.get('changed')),
+                'actions': result._result.get('actions') or [],
                 'check_mode': bool(context.CLIARGS.get('check')),
             }
         )
