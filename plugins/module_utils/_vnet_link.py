@@ -572,9 +572,13 @@ def guard_link(kernel, namespace, name, action, children=False, hint=FORCE_HINT,
         return
     reasons = lockout_reasons(kernel, namespace, state['ifindex'])
     if children and state['ifindex']:
-        for child in kernel.links(namespace):
+        # only a link that carries the route or the connection matters: read those few, not every
+        # link of the namespace (a purge of n links would read n^2)
+        for index in sorted(_lockout_ifindexes(kernel, namespace)):
+            child = kernel.link_by_index(namespace, index)
             if (
-                child['kind'] in CHILD_KINDS
+                child is not None
+                and child['kind'] in CHILD_KINDS
                 and child['link_index'] == state['ifindex']
                 and child['link_netnsid'] is None
                 and child['ifindex'] != state['ifindex']
@@ -606,6 +610,15 @@ def guard_release(kernel, namespace, port, bridge, action='release', hint=FORCE_
             % (action, where(port, namespace), bridge, ' and '.join(reasons), hint),
             lockout=reasons,
         )
+
+
+def _lockout_ifindexes(kernel, namespace):
+    """The links whose loss would cut ``namespace`` off."""
+    found = set(kernel.default_route_ifindexes(namespace))
+    server = connection_address()
+    if server and is_own_namespace(namespace):
+        found |= kernel.address_ifindexes(namespace, server)
+    return found
 
 
 def lockout_reasons(kernel, namespace, ifindex):
