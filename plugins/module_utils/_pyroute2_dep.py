@@ -11,7 +11,7 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_deps import Depen
 
 try:
     from pyroute2 import IPRoute, netns
-    from pyroute2.netlink.exceptions import NetlinkError
+    from pyroute2.netlink.exceptions import NetlinkDumpInterrupted, NetlinkError
 
     IMPORT_ERROR = None
 except ImportError:
@@ -21,8 +21,11 @@ except ImportError:
     class NetlinkError(Exception):  # placeholder so that except clauses stay valid
         code = None
 
+    class NetlinkDumpInterrupted(NetlinkError):
+        pass
 
-__all__ = ['PYROUTE2', 'IMPORT_ERROR', 'IPRoute', 'NetlinkError', 'netns']
+
+__all__ = ['PYROUTE2', 'IMPORT_ERROR', 'IPRoute', 'NetlinkDumpInterrupted', 'NetlinkError', 'netns']
 
 PYROUTE2 = Dependency(
     name='pyroute2',

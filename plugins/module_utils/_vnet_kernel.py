@@ -15,7 +15,12 @@ import contextlib
 import errno
 import os
 
-from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import IPRoute, NetlinkError, netns
+from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import (
+    IPRoute,
+    NetlinkDumpInterrupted,
+    NetlinkError,
+    netns,
+)
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_validate import is_ipv6_link_local, sort_addresses
 
@@ -24,6 +29,7 @@ HOST = None  # the namespace the module started in (usually the host's)
 UNKNOWN = object()  # no namespace expected (HOST, None, is a namespace)
 IFF_UP = 1
 NUD_PERMANENT = 0x80
+DUMP_ATTEMPTS = 5
 NSID_NOT_ASSIGNED = 0xFFFFFFFF  # what RTM_GETNSID answers (unsigned) when no nsid is assigned yet
 
 
@@ -233,7 +239,7 @@ class Kernel:
         return dump
 
     def _read_links(self, namespace):
-        return [link_state(msg, namespace) for msg in self.ipr(namespace).get_links()]
+        return [link_state(msg, namespace) for msg in dumped(self.ipr(namespace).get_links)]
 
     def link(self, namespace, name):
         if self._dump_links:
@@ -261,7 +267,7 @@ class Kernel:
         """{ifindex: [(address, prefixlen)]} of the namespace, from one dump."""
         if namespace not in self._address_dumps:
             by_link = self._address_dumps[namespace] = {}
-            for msg in self.ipr(namespace).get_addr():
+            for msg in dumped(self.ipr(namespace).get_addr):
                 by_link.setdefault(msg['index'], []).append((msg.get_attr('IFA_ADDRESS'), msg['prefixlen']))
         return self._address_dumps[namespace]
 
@@ -316,7 +322,7 @@ class Kernel:
     def fdb_entries(self, namespace, ifindex):
         """Permanent (static) forwarding entries of a device as (mac, destination) pairs."""
         entries = []
-        for msg in self.ipr(namespace).fdb('dump', ifindex=ifindex):
+        for msg in dumped(lambda: self.ipr(namespace).fdb('dump', ifindex=ifindex)):
             # the dump filter is not reliable in every pyroute2 release: filter here
             if msg['ifindex'] == ifindex and msg['state'] & NUD_PERMANENT and msg.get_attr('NDA_DST'):
                 entries.append((msg.get_attr('NDA_LLADDR'), msg.get_attr('NDA_DST')))
@@ -332,7 +338,7 @@ class Kernel:
             return self._default_routes[namespace]
         found = self._default_routes[namespace] = set()
         for family in (2, 10):
-            for route in self.ipr(namespace).get_routes(family=family, table=254):
+            for route in dumped(lambda family=family: self.ipr(namespace).get_routes(family=family, table=254)):
                 if route['dst_len'] == 0 and route.get_attr('RTA_OIF'):
                     found.add(route.get_attr('RTA_OIF'))
                 for hop in route.get_attr('RTA_MULTIPATH') or ():
@@ -344,6 +350,18 @@ class Kernel:
         """Interfaces holding ``address`` (the connection's own, or a VXLAN peer that is ours)."""
         held = self._address_dump(namespace).items()
         return {index for index, addresses in held if any(a == address for a, _prefixlen in addresses)}
+
+
+def dumped(request, attempts=DUMP_ATTEMPTS):
+    """All messages of a dump, asked again when the kernel flags it interrupted (NLM_F_DUMP_INTR: the
+    table changed while it was being sent, common on a host where other runs create links)."""
+    for attempt in range(attempts):
+        try:
+            return list(request())
+        except NetlinkDumpInterrupted:
+            if attempt == attempts - 1:
+                raise
+    return []
 
 
 def _copy(state):

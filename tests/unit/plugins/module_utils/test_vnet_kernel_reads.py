@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_kernel
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, NSID_NOT_ASSIGNED, Kernel
+from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import NetlinkDumpInterrupted
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, NSID_NOT_ASSIGNED, Kernel, dumped
 
 
 def bare_kernel(monkeypatch, namespaces, nsids):
@@ -99,3 +102,27 @@ def test_a_kernel_for_one_object_asks_per_link(monkeypatch):
 
 def test_the_unassigned_nsid_is_what_the_kernel_answers():
     assert _vnet_kernel.NSID_NOT_ASSIGNED == 2**32 - 1
+
+
+def test_an_interrupted_dump_is_asked_again():
+    answers = [NetlinkDumpInterrupted(), NetlinkDumpInterrupted(), ['m1', 'm2']]
+
+    def request():
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return iter(answer)
+
+    assert dumped(request) == ['m1', 'm2']
+
+
+def test_a_dump_interrupted_every_time_fails_after_a_few_attempts():
+    calls = []
+
+    def request():
+        calls.append(1)
+        raise NetlinkDumpInterrupted()
+
+    with pytest.raises(NetlinkDumpInterrupted):
+        dumped(request)
+    assert len(calls) == _vnet_kernel.DUMP_ATTEMPTS
