@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import time
 
 from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import (
     IPRoute,
@@ -30,6 +31,7 @@ UNKNOWN = object()  # no namespace expected (HOST, None, is a namespace)
 IFF_UP = 1
 NUD_PERMANENT = 0x80
 DUMP_ATTEMPTS = 5
+MOUNT_WAIT = 2.0  # seconds another run may take between creating a namespace's file and mounting it
 NSID_NOT_ASSIGNED = 0xFFFFFFFF  # what RTM_GETNSID answers (unsigned) when no nsid is assigned yet
 
 
@@ -133,16 +135,28 @@ class Kernel:
         if namespace is HOST:
             yield
             return
-        # by fd: given a path, pyroute2's setns lists /run/netns first, on every switch
-        fd = os.open(self.namespace_path(namespace), os.O_RDONLY)
-        try:
-            netns.setns(fd, flags=0)
-        finally:
-            os.close(fd)
+        self._enter(namespace)
         try:
             yield
         finally:
             netns.setns(self._home, flags=0)
+
+    def _enter(self, namespace):
+        """setns into the namespace by fd (given a path, pyroute2's setns lists /run/netns first, on
+        every switch). EINVAL means the file is not a namespace (yet): another run creates its file a
+        moment before it mounts the namespace on it, so give that moment before failing."""
+        deadline = time.monotonic() + MOUNT_WAIT
+        while True:
+            fd = os.open(self.namespace_path(namespace), os.O_RDONLY)
+            try:
+                netns.setns(fd, flags=0)
+                return
+            except OSError as exc:
+                if exc.errno != errno.EINVAL or time.monotonic() >= deadline:
+                    raise
+            finally:
+                os.close(fd)
+            time.sleep(0.05)
 
     def ipr(self, namespace):
         handle = self._handles.get(namespace)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 import pytest
 
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_kernel
@@ -126,3 +128,45 @@ def test_a_dump_interrupted_every_time_fails_after_a_few_attempts():
     with pytest.raises(NetlinkDumpInterrupted):
         dumped(request)
     assert len(calls) == _vnet_kernel.DUMP_ATTEMPTS
+
+
+def _entering(monkeypatch, failures):
+    kernel, _asked = bare_kernel(monkeypatch, [], {})
+    kernel._home = 'home-fd'
+    tries = []
+
+    def setns(target, flags):
+        tries.append(target)
+        if target != 'home-fd' and failures:
+            raise failures.pop(0)
+
+    monkeypatch.setattr(_vnet_kernel.netns, 'setns', setns)
+    monkeypatch.setattr(_vnet_kernel.os, 'open', lambda path, flags: 42)
+    monkeypatch.setattr(_vnet_kernel.os, 'close', lambda fd: None)
+    monkeypatch.setattr(_vnet_kernel.time, 'sleep', lambda seconds: None)
+    return kernel, tries
+
+
+def test_entering_a_namespace_another_run_is_still_mounting_waits_for_it(monkeypatch):
+    not_yet = OSError(errno.EINVAL, 'failed to open netns: 42')
+    kernel, tries = _entering(monkeypatch, [not_yet, not_yet])
+    with kernel.inside('a'):
+        pass
+    assert tries == [42, 42, 42, 'home-fd']
+
+
+def test_entering_a_file_that_never_becomes_a_namespace_fails(monkeypatch):
+    kernel, tries = _entering(monkeypatch, [OSError(errno.EINVAL, 'failed to open netns: 42')] * 1000)
+    monkeypatch.setattr(_vnet_kernel, 'MOUNT_WAIT', 0)
+    with pytest.raises(OSError):
+        with kernel.inside('a'):
+            pass
+    assert tries == [42]
+
+
+def test_other_errors_entering_a_namespace_are_not_waited_for(monkeypatch):
+    kernel, tries = _entering(monkeypatch, [OSError(errno.EPERM, 'not allowed')])
+    with pytest.raises(OSError):
+        with kernel.inside('a'):
+            pass
+    assert tries == [42]
