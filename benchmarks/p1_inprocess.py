@@ -20,20 +20,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import Timer, cleanup, differences, ip_batch, leftovers, load1, snapshot  # noqa: E402
-
-IMPORT = Timer()
-with IMPORT:
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
-    from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import converge_all
-    from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import Kernel
-    from ansible_collections.linux.vnet.plugins.module_utils._vnet_planned import PlannedKernel
-    from ansible_collections.linux.vnet.plugins.module_utils._vnet_topology import (
-        Topology,
-        TopologySpec,
-        record,
-        summary,
-    )
+from inprocess import IMPORT, engine  # noqa: E402
 
 
 class Names:
@@ -76,23 +63,6 @@ def topology_params(names, declare=True):
             for i in range(names.n)
         ],
     }
-
-
-def engine(params, check_mode):
-    """One vnet_topology run without AnsibleModule: (timer, summary)."""
-    with Timer() as timer:
-        checked = ArgumentSpecValidator(TopologySpec().argument_spec()).validate(params)
-        if checked.error_messages:
-            raise SystemExit('bad benchmark input: %s' % checked.error_messages)
-        topology = Topology(checked.validated_parameters)
-        kernel = Kernel(dump_links=True)  # as run_topology opens it
-        try:
-            objects = topology.objects(kernel)
-            results = converge_all(objects, kernel, check_mode, PlannedKernel(kernel), record)
-        finally:
-            kernel.close()
-        result = summary(results)
-    return timer, result
 
 
 # ---- ip -batch doing the same work -----------------------------------------------------------

@@ -30,21 +30,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from common import Timer  # noqa: E402
 
-IMPORT = Timer()
-with IMPORT:
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
-    from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import converge_all
-    from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import Kernel
-    from ansible_collections.linux.vnet.plugins.module_utils._vnet_planned import PlannedKernel
-    from ansible_collections.linux.vnet.plugins.module_utils._vnet_topology import (
-        Topology,
-        TopologySpec,
-        record,
-        summary,
-    )
+from inprocess import IMPORT, Kernel, engine  # noqa: E402
 
 RUNS = {
     # name: (declare the endpoints, check mode)
@@ -139,23 +126,6 @@ class Counter:
             calls=dict(self.calls),
         )
         return out
-
-
-def engine(params, check_mode):
-    """One vnet_topology run without AnsibleModule: (timer, summary)."""
-    with Timer() as timer:
-        checked = ArgumentSpecValidator(TopologySpec().argument_spec()).validate(params)
-        if checked.error_messages:
-            raise SystemExit('bad benchmark input: %s' % checked.error_messages)
-        topology = Topology(checked.validated_parameters)
-        kernel = Kernel(dump_links=True)  # as run_topology opens it
-        try:
-            objects = topology.objects(kernel)
-            results = converge_all(objects, kernel, check_mode, PlannedKernel(kernel), record)
-        finally:
-            kernel.close()
-        result = summary(results)
-    return timer, result
 
 
 def main():
