@@ -9,7 +9,7 @@ from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import Ne
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import HOST, where
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import guard_link, linked
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_link import guard_link, is_own_namespace, linked
 
 # purge has no force of its own: the way out is an explicit delete
 PURGE_HINT = 'To remove it anyway, delete it with its module (state: absent) and force: true.'
@@ -22,7 +22,13 @@ def purge_candidates(kernel, marker, declared_namespaces, declared_links):
     """(links as [(namespace, state)], namespace names) carrying ``marker`` and not declared."""
     namespaces = []
     scopes = [HOST]
-    for name in kernel.namespaces():
+    named = kernel.namespaces()
+    # The namespace the module runs in may also have a name (a netns connection): it is scanned
+    # once, as the host's, where a link declared under that name is declared too.
+    own = [name for name in named if is_own_namespace(name)]
+    for name in named:
+        if name in own:
+            continue
         lo = _read(kernel.link, name, 'lo')
         if name not in declared_namespaces and lo is not None and lo['alias'] == marker:
             namespaces.append(name)  # its links go with it
@@ -32,7 +38,9 @@ def purge_candidates(kernel, marker, declared_namespaces, declared_links):
     for namespace in scopes:
         for state in _read(kernel.links, namespace) or []:
             # lo carries its namespace's marker; the namespace is what that marker is about
-            if state['alias'] == marker and state['name'] != 'lo' and (namespace, state['name']) not in declared_links:
+            names = [namespace] + (own if namespace is HOST else [])
+            declared = any((n, state['name']) in declared_links for n in names)
+            if state['alias'] == marker and state['name'] != 'lo' and not declared:
                 links.append((namespace, state))
     links.sort(key=lambda item: DELETE_ORDER.get(item[1]['kind'], 1))
     return links, namespaces
