@@ -9,7 +9,7 @@ from ansible_collections.linux.vnet.plugins.module_utils._vnet_purge import purg
 MARK = 'linux.vnet:o'
 
 
-def link(name, alias=MARK, kind='veth'):
+def a_link(name, alias=MARK, kind='veth'):
     return {'name': name, 'alias': alias, 'kind': kind}
 
 
@@ -17,9 +17,9 @@ class OwnNamedKernel:
     """The module runs in 'self' (also HOST); 'other' is another namespace."""
 
     links_of = {
-        HOST: [link('lo', MARK), link('kept'), link('gone')],
-        'self': [link('lo', MARK), link('kept'), link('gone')],
-        'other': [link('lo', None), link('old')],
+        HOST: [a_link('lo', MARK), a_link('kept'), a_link('gone')],
+        'self': [a_link('lo', MARK), a_link('kept'), a_link('gone')],
+        'other': [a_link('lo', None), a_link('old')],
     }
 
     def namespaces(self):
