@@ -36,8 +36,22 @@ mount -t devtmpfs devtmpfs "$NEWROOT/dev"
 mkdir -p "$NEWROOT/dev/pts" "$NEWROOT/dev/shm"
 mount -t devpts devpts "$NEWROOT/dev/pts"
 mount -t tmpfs -o mode=1777 tmpfs "$NEWROOT/dev/shm"
+# The checkout (with its .venv) may live under /tmp or /run, which the fresh tmpfs below would
+# hide: keep a bind of it and put that back on top.
+REPO=${VNET_AGENT%/tests/kernel/guest_agent.py}
+case "$REPO" in
+  /tmp/*|/run/*)
+    mkdir -p /repo
+    mount -o bind "$NEWROOT$REPO" /repo || say "cannot keep $REPO"
+    ;;
+  *) REPO="" ;;
+esac
 mount -t tmpfs -o mode=1777 tmpfs "$NEWROOT/tmp"
 mount -t tmpfs -o mode=755 tmpfs "$NEWROOT/run"
+if [ -n "$REPO" ]; then
+  mkdir -p "$NEWROOT$REPO"
+  mount -o bind /repo "$NEWROOT$REPO" || say "cannot show $REPO in the guest"
+fi
 mkdir -p "$NEWROOT/tmp/vnet-out"
 if ! mount -t 9p -o "$OPTS" out "$NEWROOT/tmp/vnet-out"; then
   say "cannot mount the scratch share"
