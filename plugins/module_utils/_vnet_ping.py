@@ -154,6 +154,19 @@ def _wait_reply(sock, address, reply_type, ident, seq, sent, timeout):
             return (time.monotonic() - sent) * 1000.0
 
 
+def argument_spec():
+    """vnet_ping's options (one place: the module and the tests that generate its input use it)."""
+    return dict(
+        namespace=dict(type='str'),
+        targets=dict(type='list', elements='str', required=True),
+        count=dict(type='int', default=3),
+        timeout=dict(type='float', default=1.0),
+        size=dict(type='int'),
+        dont_fragment=dict(type='bool', default=False),
+        expect=dict(type='str', default='any', choices=['reachable', 'unreachable', 'any']),
+    )
+
+
 def run_ping(module):
     """vnet_ping's main(): ping every target, then hold the result against ``expect``."""
     from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import PYROUTE2

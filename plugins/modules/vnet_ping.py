@@ -158,22 +158,11 @@ unreachable_targets:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.linux.vnet.plugins.module_utils._vnet_ping import run_ping
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_ping import argument_spec, run_ping
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            namespace=dict(type='str'),
-            targets=dict(type='list', elements='str', required=True),
-            count=dict(type='int', default=3),
-            timeout=dict(type='float', default=1.0),
-            size=dict(type='int'),
-            dont_fragment=dict(type='bool', default=False),
-            expect=dict(type='str', default='any', choices=['reachable', 'unreachable', 'any']),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     run_ping(module)
 
 

@@ -315,15 +315,7 @@ class FakeKernel:
         pass
 
 
-PING_SPEC = dict(
-    namespace=dict(type='str'),
-    targets=dict(type='list', elements='str', required=True),
-    count=dict(type='int', default=3),
-    timeout=dict(type='float', default=1.0),
-    size=dict(type='int'),
-    dont_fragment=dict(type='bool', default=False),
-    expect=dict(type='str', default='any', choices=['reachable', 'unreachable', 'any']),
-)
+PING_SPEC = ping_utils.argument_spec()  # the module's own
 
 
 @PROPERTY
