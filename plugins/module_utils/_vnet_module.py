@@ -90,5 +90,5 @@ def run_topology(spec):
     except VnetError as exc:
         module.fail_json(msg=exc.msg, **exc.details)
     result = summary(results)
-    result['warnings'] = [w for r in results for w in r.get('warnings', [])]
+    result['warnings'] = topology.warnings + [w for r in results for w in r.get('warnings', [])]
     _finish(module, result)

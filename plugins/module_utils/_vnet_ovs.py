@@ -14,6 +14,7 @@ import ipaddress
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_validate as validate
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import Step
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_owner import MARKER, OVSDB_KEY
 
 PORT_TYPES = ('system', 'internal', 'vxlan', 'geneve', 'gre', 'patch')
 TUNNELS = ('vxlan', 'geneve', 'gre')
@@ -65,6 +66,8 @@ class OvsBridgeSpec:
                     tag=dict(type='int'),
                     trunks=dict(type='list', elements='int'),
                     options=dict(type='dict', default={}),
+                    protected=dict(type='bool', default=False),
+                    external_ids=dict(type='dict'),
                 ),
             ),
             purge_ports=dict(type='bool', default=False),
@@ -149,7 +152,31 @@ def _port(index, spec):
         'tag': None if spec['tag'] is None else _vlan(option + '.tag', spec['tag']),
         'trunks': sorted(_vlan(option + '.trunks', v) for v in trunks),
         'options': options,
+        'protected': spec['protected'],
+        'external_ids': _config(option + '.external_ids', spec['external_ids']),
     }
+
+
+def _port_changes(have, port):
+    """What differs between a port as read and as declared: every column, and the external_ids keys given."""
+    changes = ['%s=%r' % (k, port[k]) for k in ('type', 'tag', 'trunks', 'options', 'protected') if have[k] != port[k]]
+    for key, value in sorted((port['external_ids'] or {}).items()):
+        if value is None and key in have['external_ids']:
+            changes.append('external_ids:%s removed' % key)
+        elif value is not None and have['external_ids'].get(key) != value:
+            changes.append('external_ids:%s=%s' % (key, value))
+    return changes
+
+
+def _merged(have, wanted):
+    """A key-value column after setting the keys given (a null removes the key)."""
+    merged = dict(have)
+    for key, value in (wanted or {}).items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return merged
 
 
 def _config(option, values):
@@ -194,6 +221,8 @@ def _read_port(port):
         'tag': _scalar(port.tag),
         'trunks': sorted(port.trunks),
         'options': dict(iface.options) if iface else {},
+        'protected': bool(_scalar(port.protected)),
+        'external_ids': dict(port.external_ids),
     }
 
 
@@ -233,7 +262,12 @@ class OvsBridgeObject:
         self.purge_ports = params['purge_ports']
         self.move_ports = params['move_ports']
         self.force = params['force']
+        # what the bridge and ports it creates are marked with; purge_marked: remove the undeclared
+        # ports that carry it (vnet_topology's purge)
+        self.marker = MARKER
+        self.purge_marked = False
         self._guards = []
+        self._rows = {}
         self._row = None
         self.warnings = []
 
@@ -271,11 +305,12 @@ class OvsBridgeObject:
             local.name, local.interfaces = self.name, [iface]
             bridge = db.txn.insert(db.idl.tables['Bridge'])
             bridge.name, bridge.ports = self.name, [local]
+            bridge.external_ids = {OVSDB_KEY: self.marker}
             db.root().addvalue('bridges', bridge.uuid)
             self._row = bridge
 
         steps = [TxnStep(db, 'create %s' % self.label(), create)]
-        steps += self._bridge_steps(db, {'external_ids': {}, 'other_config': {}})
+        steps += self._bridge_steps(db, {'external_ids': {OVSDB_KEY: self.marker}, 'other_config': {}})
         steps += self._port_steps(db, [])
         self._run_guards()
         return steps + [self._commit_step(db, [self.name] + [p['name'] for p in self.ports or []])]
@@ -337,14 +372,12 @@ class OvsBridgeObject:
             have = current.get(port['name'])
             if have is None:
                 steps.append(self._add_port(db, port))
-            elif have != port:
+            elif _port_changes(have, port):
                 if have['type'] == 'internal' and port['type'] != 'internal':
                     self._guard(port['name'], 'delete', ' (by turning internal port into %s)' % port['type'])
                 if port['type'] == 'system' and have['type'] != 'system':
                     self._guard(port['name'], 'add', ' to %s' % self.label())
-                changes = ', '.join(
-                    '%s=%r' % (k, port[k]) for k in ('type', 'tag', 'trunks', 'options') if have[k] != port[k]
-                )
+                changes = ', '.join(_port_changes(have, port))
                 steps.append(
                     TxnStep(
                         db,
@@ -353,21 +386,29 @@ class OvsBridgeObject:
                         port=port['name'],
                     )
                 )
-        if self.purge_ports and self.ports is not None:
-            wanted = {p['name'] for p in self.ports}
-            for name in sorted(set(current) - wanted):
-                if current[name]['type'] == 'internal':
-                    self._guard(name, 'purge', ' (an internal port: its device is deleted)')
-                if current[name]['type'] in UPLINKS:
-                    self._guard_release(name, self.name, current_ports, 'purge')
-                steps.append(
-                    TxnStep(
-                        db,
-                        'remove port %r from %s' % (name, self.label()),
-                        lambda name=name: self._row.delvalue('ports', _find_port(self._row, name).uuid),
-                    )
+        for name in self._purged(current):
+            if current[name]['type'] == 'internal':
+                self._guard(name, 'purge', ' (an internal port: its device is deleted)')
+            if current[name]['type'] in UPLINKS:
+                self._guard_release(name, self.name, current_ports, 'purge')
+            steps.append(
+                TxnStep(
+                    db,
+                    'remove port %r from %s' % (name, self.label()),
+                    lambda name=name: self._row.delvalue('ports', _find_port(self._row, name).uuid),
                 )
+            )
         return steps
+
+    def _purged(self, current):
+        """The ports to remove: every unlisted one (purge_ports), else the unlisted ones we marked."""
+        wanted = {p['name'] for p in self.ports or []}
+        if self.purge_ports and self.ports is not None:
+            return sorted(set(current) - wanted)
+        if self.purge_marked:
+            ours = [n for n, p in current.items() if p['external_ids'].get(OVSDB_KEY) == self.marker]
+            return sorted(set(ours) - wanted)
+        return []
 
     def _add_port(self, db, port):
         owner, existing = self._owner(port['name'])
@@ -401,7 +442,7 @@ class OvsBridgeObject:
             iface.name = port['name']
             row = db.txn.insert(db.idl.tables['Port'])
             row.name, row.interfaces = port['name'], [iface]
-            _apply_port(row, port)
+            _apply_port(row, port, ids={OVSDB_KEY: self.marker})
             self._row.addvalue('ports', row.uuid)
 
         return TxnStep(db, 'add %s port %r' % (port['type'], port['name']), add, port=port['name'])
@@ -497,27 +538,35 @@ class OvsBridgeObject:
             return None
         after = dict(
             current
-            or {'datapath_type': 'system', 'fail_mode': None, 'external_ids': {}, 'other_config': {}, 'ports': []}
+            or {
+                'datapath_type': 'system',
+                'fail_mode': None,
+                'external_ids': {OVSDB_KEY: self.marker},
+                'other_config': {},
+                'ports': [],
+            }
         )
         if self.datapath_type:
             after['datapath_type'] = self.datapath_type
         if self.fail_mode:
             after['fail_mode'] = self.fail_mode
         for column in ('external_ids', 'other_config'):
-            merged = dict(after[column])
-            for key, value in (getattr(self, column) or {}).items():
-                if value is None:
-                    merged.pop(key, None)
-                else:
-                    merged[key] = value
-            after[column] = merged
-        if self.ports is not None:
-            ports = {p['name']: p for p in after['ports']}
-            if self.purge_ports:
-                ports = {}
-            ports.update({p['name']: p for p in self.ports})
-            after['ports'] = sorted(ports.values(), key=lambda p: p['name'])
+            after[column] = _merged(after[column], getattr(self, column))
+        ports = {p['name']: p for p in after['ports']}
+        for name in self._purged(ports):
+            del ports[name]
+        for port in self.ports or []:
+            before = self._port_ids_before(port['name'], ports.get(port['name']))
+            ports[port['name']] = dict(port, external_ids=_merged(before, port['external_ids']))
+        after['ports'] = sorted(ports.values(), key=lambda p: p['name'])
         return after
+
+    def _port_ids_before(self, name, have):
+        """A port's external_ids before the change: its own, a moved port's own, or (new) the marker."""
+        if have is not None:
+            return have['external_ids']
+        _, existing = self._owner(name)
+        return {OVSDB_KEY: self.marker} if existing is None else dict(existing.external_ids)
 
     def projection(self, state):
         if state is None:
@@ -554,9 +603,19 @@ def _find_port(bridge, name):
     raise VnetError('port %r vanished from bridge %r while planning' % (name, bridge.name))
 
 
-def _apply_port(row, port):
+def _apply_port(row, port, ids=None):
+    """Hold a port row to its declaration; ``ids``: a new row's external_ids, before the keys given."""
     row.tag = [] if port['tag'] is None else [port['tag']]
     row.trunks = port['trunks']
+    row.protected = port['protected']
+    if ids is not None:
+        row.external_ids = _merged(ids, port['external_ids'])
+    else:
+        for key, value in sorted((port['external_ids'] or {}).items()):
+            if value is None:
+                row.delkey('external_ids', key)
+            else:
+                row.setkey('external_ids', key, value)
     iface = row.interfaces[0]
     iface.type = '' if port['type'] == 'system' else port['type']
     iface.options = port['options']

@@ -5,7 +5,8 @@
 
 Every link the collection creates carries the marker as its interface alias (IFLA_IFALIAS, shown
 by `ip link` as "alias"); every namespace carries it on its loopback device, so the marker lives
-and dies with the namespace. An owner (vnet_topology's ``owner``) narrows it further, so that two
+and dies with the namespace. Every Open vSwitch bridge and port carries it in its ``external_ids``,
+under OVSDB_KEY. An owner (vnet_topology's ``owner``) narrows it further, so that two
 topologies on one host never purge each other's objects.
 """
 
@@ -16,3 +17,7 @@ MARKER = 'linux.vnet'
 
 def marker_for(owner=None):
     return MARKER if not owner else '%s:%s' % (MARKER, owner)
+
+
+# the external_ids key of the marker on Open vSwitch bridges and ports
+OVSDB_KEY = 'linux.vnet.owner'

@@ -19,8 +19,14 @@ DELETE_ORDER = {'macvlan': 0, 'macvtap': 0, 'ipvlan': 0, 'vxlan': 0, 'veth': 1, 
 
 
 def purge_candidates(kernel, marker, declared_namespaces, declared_links):
-    """(links as [(namespace, state)], namespace names) carrying ``marker`` and not declared."""
+    """(links as [(namespace, state)], namespace names, kept) carrying ``marker`` and not declared.
+
+    A marked namespace goes with everything in it, so it goes only when everything in it is ours:
+    ``kept`` maps the marked, undeclared namespaces that hold someone else's links to those links
+    (their own marked links are purged one by one instead).
+    """
     namespaces = []
+    kept = {}
     scopes = [HOST]
     named = kernel.namespaces()
     # The namespace the module runs in may also have a name (a netns connection): it is scanned
@@ -30,10 +36,17 @@ def purge_candidates(kernel, marker, declared_namespaces, declared_links):
         if name in own:
             continue
         lo = _read(kernel.link, name, 'lo')
-        if name not in declared_namespaces and lo is not None and lo['alias'] == marker:
-            namespaces.append(name)  # its links go with it
-        else:
+        if name in declared_namespaces or lo is None or lo['alias'] != marker:
             scopes.append(name)
+            continue
+        foreign = _foreign_links(kernel, name, marker)
+        if foreign is None or any((name, n) in declared_links for n in foreign[1]):
+            scopes.append(name)  # gone meanwhile, or holds a link the topology declares
+        elif foreign[0]:
+            kept[name] = foreign[0]
+            scopes.append(name)
+        else:
+            namespaces.append(name)  # its links go with it
     links = []
     for namespace in scopes:
         for state in _read(kernel.links, namespace) or []:
@@ -43,13 +56,33 @@ def purge_candidates(kernel, marker, declared_namespaces, declared_links):
             if state['alias'] == marker and state['name'] != 'lo' and not declared:
                 links.append((namespace, state))
     links.sort(key=lambda item: DELETE_ORDER.get(item[1]['kind'], 1))
-    return links, namespaces
+    return links, namespaces, kept
 
 
-def _read(read, namespace, *args):
+def _foreign_links(kernel, namespace, marker):
+    """(names of the links not ours, names of all links) in a namespace; None if it is gone.
+
+    Ours: marked, or a veth end whose marked peer is outside (only one end of a pair carries the marker).
+    """
+    states = _read(kernel.links, namespace)
+    if states is None:
+        return None
+    foreign = []
+    for state in states:
+        if state['name'] == 'lo' or state['alias'] == marker:
+            continue
+        peer_namespace, peer = (None, None)
+        if state['kind'] == 'veth':
+            peer_namespace, peer = _read(linked, kernel, state) or (None, None)
+        if peer is None or peer_namespace in ('', namespace) or peer['alias'] != marker:
+            foreign.append(state['name'])
+    return foreign, [s['name'] for s in states]
+
+
+def _read(read, *args):
     """A read in a namespace that someone else may delete meanwhile: gone is as good as empty."""
     try:
-        return read(namespace, *args)
+        return read(*args)
     except (VnetError, OSError, NetlinkError):
         return None
 

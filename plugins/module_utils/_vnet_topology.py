@@ -196,6 +196,10 @@ class Topology:
                 )
         for obj in self.namespaces + self.links:
             obj.marker = self.marker
+        for bridge in self.ovs:
+            bridge.inner.marker = self.marker
+            bridge.inner.purge_marked = self.purge
+        self.warnings = []
 
     def objects(self, kernel):
         """Declared removals (Open vSwitch bridges, whose ports may be links; links; then namespaces,
@@ -219,7 +223,12 @@ class Topology:
     def _purged(self, kernel, declared):
         declared_namespaces = {o.name for o in declared if isinstance(o, NamespaceObject)}
         declared_links = {key[1:] for o in declared for key in _provides(o) if key[0] == 'link'}
-        links, namespaces = purge_candidates(kernel, self.marker, declared_namespaces, declared_links)
+        links, namespaces, kept = purge_candidates(kernel, self.marker, declared_namespaces, declared_links)
+        for name, foreign in sorted(kept.items()):
+            self.warnings.append(
+                'purge: namespace %r carries the marker %r but holds links that are not ours (%s): it stays, '
+                'only our links in it are purged' % (name, self.marker, ', '.join(sorted(foreign)))
+            )
         purged = [PurgedLink(namespace, state, self.marker) for namespace, state in links]
         return purged + [
             NamespaceObject({'name': n, 'state': 'absent', 'loopback': True, 'sysctls': {}}) for n in namespaces

@@ -303,7 +303,9 @@ def ovs(**overrides):
     result.update(bridge='br')
     ports = overrides.pop('ports', None)
     if ports is not None:
-        result['ports'] = [dict({'type': 'system', 'tag': None, 'trunks': None, 'options': {}}, **p) for p in ports]
+        defaults = {'type': 'system', 'tag': None, 'trunks': None, 'options': {}}
+        defaults.update(protected=False, external_ids=None)
+        result['ports'] = [dict(defaults, **p) for p in ports]
     result.update(overrides)
     obj = OvsBridgeObject(result)
     obj._rows = {}
@@ -326,7 +328,8 @@ def ovs_kernel(monkeypatch):
 
 
 def port(name, kind='system'):
-    return {'name': name, 'type': kind, 'tag': None, 'trunks': [], 'options': {}}
+    state = {'name': name, 'type': kind, 'tag': None, 'trunks': [], 'options': {}}
+    return dict(state, protected=False, external_ids={})
 
 
 def test_ovs_adding_the_route_device_as_a_system_port_is_refused(ovs_kernel):

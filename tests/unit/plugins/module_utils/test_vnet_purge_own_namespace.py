@@ -34,12 +34,12 @@ class OwnNamedKernel:
 
 def test_a_link_declared_under_the_own_namespace_name_is_not_purged(monkeypatch):
     monkeypatch.setattr(_vnet_purge, 'is_own_namespace', lambda name: name == 'self')
-    links, namespaces = purge_candidates(OwnNamedKernel(), MARK, {'self', 'other'}, {('self', 'kept')})
+    links, namespaces, _kept = purge_candidates(OwnNamedKernel(), MARK, {'self', 'other'}, {('self', 'kept')})
     assert [(ns, s['name']) for ns, s in links] == [(HOST, 'gone'), ('other', 'old')]
     assert namespaces == []
 
 
 def test_the_own_namespace_is_never_purged_as_a_namespace(monkeypatch):
     monkeypatch.setattr(_vnet_purge, 'is_own_namespace', lambda name: name == 'self')
-    _links, namespaces = purge_candidates(OwnNamedKernel(), MARK, set(), set())
+    _links, namespaces, _kept = purge_candidates(OwnNamedKernel(), MARK, set(), set())
     assert namespaces == []
