@@ -19,6 +19,9 @@ description:
   - Values that OVSDB would drop silently (a tag outside 0-4095, out-of-range trunks, options a port type does not
     have) are refused before the transaction, naming the option.
   - Starting Open vSwitch is the host's business; the module fails clearly when O(db) does not answer.
+  - A bridge or port the module creates carries the collection's ownership marker in its C(external_ids), key
+    C(linux.vnet.owner) (value C(linux.vnet); M(linux.vnet.vnet_topology) puts its own O(linux.vnet.vnet_topology#module:owner)
+    there), so that a purge can tell it from ports made by others.
 options:
   bridge:
     description:
@@ -83,6 +86,18 @@ options:
             C(df_default), C(csum). Patch ports - C(peer) (required). System and internal ports have none.
         type: dict
         default: {}
+      protected:
+        description:
+          - A protected port forwards nothing to other protected ports of the bridge (OVS C(Port:protected)). Set it on
+            the tunnel ports of a full mesh, so that broadcast from one peer is never sent on to another (a loop).
+          - A new port is created already protected, in the same transaction.
+        type: bool
+        default: false
+      external_ids:
+        description:
+          - Keys to set in the port's C(external_ids). Keys not given are left alone; a key with a null value is removed.
+          - A port the module creates also gets the ownership marker C(linux.vnet.owner) unless this gives that key.
+        type: dict
   purge_ports:
     description:
       - Remove ports of the bridge that are not in O(ports). Has no effect when O(ports) is omitted.
@@ -153,6 +168,7 @@ EXAMPLES = r"""
       - name: vx-h2
         type: vxlan
         trunks: [10, 20]
+        protected: true  # a mesh of tunnels: nothing from one peer goes out to another
         options:
           remote_ip: 192.0.2.2
           key: flow
@@ -203,7 +219,7 @@ bridge:
     external_ids:
       description: The bridge's external_ids.
       type: dict
-      sample: {"owner": "linux.vnet"}
+      sample: {"linux.vnet.owner": "linux.vnet", "team": "net"}
     other_config:
       description: The bridge's other_config.
       type: dict
@@ -212,7 +228,8 @@ bridge:
       description: The bridge's ports (its own internal port excepted), sorted by name.
       type: list
       elements: dict
-      sample: [{"name": "c1-eth0", "type": "system", "tag": 10, "trunks": [], "options": {}}]
+      sample: [{"name": "c1-eth0", "type": "system", "tag": 10, "trunks": [], "options": {}, "protected": false,
+                "external_ids": {"linux.vnet.owner": "linux.vnet"}}]
 actions:
   description: The edits of the transaction (or, in check mode, that it would contain), in order.
   returned: always

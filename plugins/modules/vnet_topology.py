@@ -22,8 +22,9 @@ description:
     result names the failing step and the kernel's message. Deleting cannot be undone, which is why declared
     removals run first and purges last.
   - Every object the collection creates carries an ownership marker (the interface alias C(linux.vnet), or
-    C(linux.vnet:<owner>); for a namespace, on its C(lo)). With O(purge=true), marked objects no longer declared
-    are deleted; unmarked objects are never touched.
+    C(linux.vnet:<owner>); for a namespace, on its C(lo); for an Open vSwitch bridge or port, the C(external_ids) key
+    C(linux.vnet.owner)). With O(purge=true), marked objects no longer declared are deleted; unmarked objects are
+    never touched.
 options:
   namespaces:
     description:
@@ -69,15 +70,20 @@ options:
       - They are applied after every link, so their C(system) ports may be links of this topology (for example a
         veth end in the host namespace). Each bridge is one OVSDB transaction, committed in its turn; a committed
         transaction is not undone if a later object fails (the links of this run are).
-      - C(purge) does not apply to Open vSwitch bridges; remove one with C(state=absent).
+      - With O(purge=true), the ports of a declared bridge that carry this topology's marker and are not in its
+        C(ports) are removed, in the bridge's transaction. Bridges themselves are only removed with C(state=absent).
       - Needs the C(ovs) Python library (Debian/Ubuntu C(python3-openvswitch)) only when given.
     type: list
     elements: dict
     default: []
   purge:
     description:
-      - Delete links (in the host namespace and in every namespace it can see) and namespaces that carry this
-        topology's marker but are not declared. Objects without the marker are never deleted.
+      - Delete links (in the host namespace and in every namespace it can see), namespaces and ports of the declared
+        Open vSwitch bridges that carry this topology's marker but are not declared. Objects without the marker are
+        never deleted.
+      - A marked namespace is deleted only when every link in it is this topology's (marked, or the end of a veth
+        whose marked end is outside); one that holds anything else stays, with a warning, and only the topology's
+        links in it are deleted.
       - A link that carries the default route of its namespace or the Ansible connection's address (or whose veth
         peer or macvlan/ipvlan child does) is never purged; the run fails naming it. Delete it explicitly with
         C(state=absent) and C(force=true) if you mean it.
@@ -153,6 +159,7 @@ EXAMPLES = r"""
         ports:
           - {name: web-h, tag: 10}
           - {name: db-h, tag: 20}
+          - {name: vx-h2, type: vxlan, protected: true, trunks: [10, 20], options: {remote_ip: 192.0.2.2, key: 100}}
 """
 
 RETURN = r"""
