@@ -18,13 +18,15 @@ PURGE_HINT = 'To remove it anyway, delete it with its module (state: absent) and
 DELETE_ORDER = {'macvlan': 0, 'macvtap': 0, 'ipvlan': 0, 'vxlan': 0, 'veth': 1, 'bridge': 2}
 
 
-def purge_candidates(kernel, marker, declared_namespaces, declared_links):
+def purge_candidates(kernel, marker, declared_namespaces, declared_links, present_links=None):
     """(links as [(namespace, state)], namespace names, kept) carrying ``marker`` and not declared.
 
     A marked namespace goes with everything in it, so it goes only when everything in it is ours:
     ``kept`` maps the marked, undeclared namespaces that hold someone else's links to those links
-    (their own marked links are purged one by one instead).
+    (their own marked links are purged one by one instead). One that holds a link declared present
+    (``present_links``, default all of ``declared_links``) stays too, without a word.
     """
+    present_links = declared_links if present_links is None else present_links
     namespaces = []
     kept = {}
     scopes = [HOST]
@@ -40,7 +42,7 @@ def purge_candidates(kernel, marker, declared_namespaces, declared_links):
             scopes.append(name)
             continue
         foreign = _foreign_links(kernel, name, marker)
-        if foreign is None or any((name, n) in declared_links for n in foreign[1]):
+        if foreign is None or any((name, n) in present_links for n in foreign[1]):
             scopes.append(name)  # gone meanwhile, or holds a link the topology declares
         elif foreign[0]:
             kept[name] = foreign[0]

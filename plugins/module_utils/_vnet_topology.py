@@ -223,7 +223,11 @@ class Topology:
     def _purged(self, kernel, declared):
         declared_namespaces = {o.name for o in declared if isinstance(o, NamespaceObject)}
         declared_links = {key[1:] for o in declared for key in _provides(o) if key[0] == 'link'}
-        links, namespaces, kept = purge_candidates(kernel, self.marker, declared_namespaces, declared_links)
+        # a namespace holding a link declared absent may still go: that link goes first
+        present_links = {key[1:] for o in declared if o.state == 'present' for key in _provides(o) if key[0] == 'link'}
+        links, namespaces, kept = purge_candidates(
+            kernel, self.marker, declared_namespaces, declared_links, present_links
+        )
         for name, foreign in sorted(kept.items()):
             self.warnings.append(
                 'purge: namespace %r carries the marker %r but holds links that are not ours (%s): it stays, '

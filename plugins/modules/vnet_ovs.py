@@ -20,8 +20,8 @@ description:
     have) are refused before the transaction, naming the option.
   - Starting Open vSwitch is the host's business; the module fails clearly when O(db) does not answer.
   - A bridge or port the module creates carries the collection's ownership marker in its C(external_ids), key
-    C(linux.vnet.owner) (value C(linux.vnet); M(linux.vnet.vnet_topology) puts its own O(linux.vnet.vnet_topology#module:owner)
-    there), so that a purge can tell it from ports made by others.
+    C(linux.vnet.owner) (value C(linux.vnet); M(linux.vnet.vnet_topology) puts
+    C(linux.vnet:<owner>) there), so that a purge can tell it from ports made by others.
 options:
   bridge:
     description:
@@ -95,7 +95,7 @@ options:
         default: false
       external_ids:
         description:
-          - Keys to set in the port's C(external_ids). Keys not given are left alone; a key with a null value is removed.
+          - Keys to set in the port's C(external_ids). Keys not given are left alone; a null value removes the key.
           - A port the module creates also gets the ownership marker C(linux.vnet.owner) unless this gives that key.
         type: dict
   purge_ports:

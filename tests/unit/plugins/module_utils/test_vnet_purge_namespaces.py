@@ -94,3 +94,10 @@ def test_a_namespace_holding_a_declared_link_stays_without_a_word(monkeypatch):
         kernel_with(a_link('ns', 'br0', 3, alias=MARK, kind='bridge')), declared_links=[('ns', 'br0')]
     )
     assert (namespaces, kept) == ([], {})
+
+
+def test_a_namespace_holding_a_link_declared_absent_still_goes(monkeypatch):
+    monkeypatch.setattr(_vnet_purge, 'is_own_namespace', lambda name: False)
+    declared = {(HOST, 'h1'), ('ns', 'eth0')}  # the veth pair declared absent: both ends
+    links, namespaces, kept = purge_candidates(kernel_with(), MARK, set(), declared, present_links=set())
+    assert (links, namespaces, kept) == ([], ['ns'], {})
