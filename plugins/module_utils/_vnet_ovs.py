@@ -565,7 +565,7 @@ class OvsBridgeObject:
         """A port's external_ids before the change: its own, a moved port's own, or (new) the marker."""
         if have is not None:
             return have['external_ids']
-        _, existing = self._owner(name)
+        existing = self._owner(name)[1]
         return {OVSDB_KEY: self.marker} if existing is None else dict(existing.external_ids)
 
     def projection(self, state):

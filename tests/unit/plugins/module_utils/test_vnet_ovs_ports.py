@@ -68,7 +68,7 @@ def build(**params):
 
 def plan(obj, db):
     current = obj.read(db)
-    steps, _ = obj.plan_update(db, current)
+    steps = obj.plan_update(db, current)[0]
     return current, [s.description for s in steps]
 
 
