@@ -89,15 +89,20 @@ def _namespace_object(index, entry):
 
 
 def _declared_once(namespaces, links):
-    """Each namespace and link is declared by one entry; the message names both entries."""
+    """Each namespace and link is declared by one entry; the message names both entries.
+
+    A link may also be declared once absent and once present (removals run first: a veth pair
+    replaced by one with another host end, a link of one kind by one of another).
+    """
     entries = [('namespaces[%d]' % i, obj) for i, obj in enumerate(namespaces)]
     entries += [('links[%d] (%s %r)' % (i, obj.kind.kind, obj.desired['name']), obj) for i, obj in enumerate(links)]
     first = {}
     for label, obj in entries:
         for key in _provides(obj):
-            if key in first:
-                raise VnetError('%s: %s is declared twice (also by %s)' % (label, _describe_key(key), first[key]))
-            first[key] = label.split(' ')[0]
+            scoped = key + (obj.state,) if key[0] == 'link' else key
+            if scoped in first:
+                raise VnetError('%s: %s is declared twice (also by %s)' % (label, _describe_key(key), first[scoped]))
+            first[scoped] = label.split(' ')[0]
 
 
 def _provides(obj):
@@ -125,9 +130,11 @@ def dependency_order(objects):
     providers = {}
     for obj in objects:
         for key in _provides(obj):
-            if key in providers:
+            other = providers.get(key)
+            if other is not None and (other.state == obj.state or isinstance(obj, NamespaceObject)):
                 raise VnetError('%s is declared twice' % _describe_key(key))
-            providers[key] = obj
+            if other is None or obj.state == 'present':
+                providers[key] = obj  # what others depend on is the link that stays
     position = {id(obj): i for i, obj in enumerate(objects)}
     waiting_for = {}  # object index -> how many of its dependencies are not placed yet
     dependents = {}  # object index -> indexes of the objects that need it

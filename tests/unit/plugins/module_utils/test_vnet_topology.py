@@ -80,6 +80,20 @@ def test_the_same_interface_declared_twice_is_refused():
         labels([{'kind': 'bridge', 'name': 'x'}, {'kind': 'veth', 'name': 'y', 'peer': 'x'}])
 
 
+def test_a_link_declared_absent_and_present_is_a_replacement_removed_first():
+    # an endpoint's veth renamed on the host side: the old pair goes, the new one takes its peer's name
+    old = {'kind': 'veth', 'name': 'old', 'peer': 'eth0', 'peer_namespace': 'ns', 'state': 'absent'}
+    new = {'kind': 'veth', 'name': 'new', 'peer': 'eth0', 'peer_namespace': 'ns'}
+    macvlan = {'kind': 'macvlan', 'name': 'm', 'namespace': 'ns', 'link': 'eth0', 'link_namespace': 'ns'}
+    assert labels([macvlan, new, old]) == [
+        "veth 'old' in the host namespace",
+        "veth 'new' in the host namespace",
+        "macvlan 'm' in namespace 'ns'",
+    ]
+    with pytest.raises(VnetError, match=r"links\[1\] \(veth 'new2'\): link 'eth0' in namespace 'ns' is declared twice"):
+        labels([new, dict(new, name='new2')])
+
+
 def test_a_cycle_is_refused_naming_its_members():
     with pytest.raises(VnetError, match="cycle: macvlan 'x' in the host namespace, macvlan 'y'"):
         labels([{'kind': 'macvlan', 'name': 'x', 'link': 'y'}, {'kind': 'macvlan', 'name': 'y', 'link': 'x'}])
