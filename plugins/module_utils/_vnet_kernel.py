@@ -54,6 +54,9 @@ class Kernel:
         # change links elsewhere: a veth's peer, a bridge's ports); from then on, one request each.
         self._dump_links = dump_links
         self._link_dumps = {}  # namespace -> ({name: state}, {ifindex: state})
+        # Single gets (after the first write) answer again from memory until the next write: one
+        # object's plan reads the same link several times (its state, the guards, the release check).
+        self._gets = {}  # (namespace, 'ifname' or 'index', value) -> state or None
         # One dump per namespace, not one per link (pyroute2 cannot ask the kernel for one link's
         # addresses or routes; n links would decode n^2 messages): the default routes (a run adds
         # none) and the addresses (dropped whenever this run changes them, see _addresses_changed).
@@ -71,6 +74,7 @@ class Kernel:
     def _writing(self):
         self._dump_links = False
         self._link_dumps.clear()
+        self._gets.clear()
 
     def close(self):
         for handle in self._handles.values():
@@ -237,13 +241,18 @@ class Kernel:
     # ---- links ------------------------------------------------------------
 
     def _first(self, namespace, **query):
+        ((key, value),) = query.items()
+        cached = (namespace, key, value)
+        if cached in self._gets:
+            return _copy(self._gets[cached])
         try:
             found = list(self.ipr(namespace).link('get', **query))
         except NetlinkError as exc:
-            if exc.code == 19:  # ENODEV
-                return None
-            raise
-        return link_state(found[0], namespace) if found else None
+            if exc.code != errno.ENODEV:
+                raise
+            found = []
+        state = self._gets[cached] = link_state(found[0], namespace) if found else None
+        return _copy(state)
 
     def _link_dump(self, namespace):
         dump = self._link_dumps.get(namespace)
@@ -307,7 +316,18 @@ class Kernel:
         self._writing()
         if kwargs.get('state') == 'down' or 'net_ns_fd' in kwargs:
             self._addresses_changed(namespace)
-        self.ipr(namespace).link('set', index=self.ifindex(namespace, name), **kwargs)
+        self._by_name('set', namespace, name, kwargs)
+
+    def _by_name(self, command, namespace, name, kwargs):
+        """RTM_NEWLINK/RTM_DELLINK naming the link (ifi_index 0 + IFLA_IFNAME): the kernel finds it by
+        name, as it would by index, without an RTM_GETLINK first; a missing one is ENODEV either way."""
+        try:
+            self.ipr(namespace).link(command, ifname=name, **kwargs)
+        except NetlinkError as exc:
+            if exc.code == errno.ENODEV:
+                # as ifindex() says it (the engine reads again on this errno)
+                raise VnetError('interface %s does not exist' % where(name, namespace), errno=errno.ENODEV) from None
+            raise
 
     def mark(self, namespace, name, marker):
         """Set the ownership marker (the interface alias; the kernel takes it only after the create)."""
@@ -315,7 +335,7 @@ class Kernel:
 
     def link_del(self, namespace, name):
         self._writing()
-        self.ipr(namespace).link('del', index=self.ifindex(namespace, name))
+        self._by_name('del', namespace, name, {})
 
     def addr(self, command, namespace, name, cidr):
         self._writing()

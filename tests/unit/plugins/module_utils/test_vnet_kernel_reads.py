@@ -17,6 +17,7 @@ def bare_kernel(monkeypatch, namespaces, nsids):
     kernel._nsids = {}
     kernel._dump_links = True
     kernel._link_dumps = {}
+    kernel._gets = {}
     asked = []
 
     def nsid_of(namespace, candidate):
@@ -170,3 +171,64 @@ def test_other_errors_entering_a_namespace_are_not_waited_for(monkeypatch):
         with kernel.inside('a'):
             pass
     assert tries == [42]
+
+
+class FakeIPRoute:
+    """What Kernel sends: every link() request, answered from ``links`` ({name: index})."""
+
+    def __init__(self, links):
+        self.links = links
+        self.requests = []
+
+    def link(self, command, **kwargs):
+        self.requests.append((command, kwargs))
+        if command == 'get':
+            raise _vnet_kernel.NetlinkError(errno.ENODEV)
+        if kwargs.get('ifname') not in self.links:
+            raise _vnet_kernel.NetlinkError(errno.ENODEV)
+        return []
+
+
+def socket_kernel(monkeypatch, links):
+    kernel, _asked = bare_kernel(monkeypatch, [], {})
+    kernel._dump_links = False
+    kernel._address_dumps = {}
+    ipr = FakeIPRoute(links)
+    monkeypatch.setattr(kernel, 'ipr', lambda namespace: ipr)
+    return kernel, ipr
+
+
+def test_a_write_names_its_link_instead_of_looking_up_its_index_first(monkeypatch):
+    """RTM_NEWLINK/RTM_DELLINK with IFLA_IFNAME and index 0: no RTM_GETLINK before every write."""
+    kernel, ipr = socket_kernel(monkeypatch, {'v0': 7})
+    kernel.link_set(HOST, 'v0', state='up')
+    kernel.mark(HOST, 'v0', 'linux.vnet')
+    kernel.link_del(HOST, 'v0')
+    assert ipr.requests == [
+        ('set', {'ifname': 'v0', 'state': 'up'}),
+        ('set', {'ifname': 'v0', 'ifalias': 'linux.vnet'}),
+        ('del', {'ifname': 'v0'}),
+    ]
+
+
+def test_a_write_to_a_missing_link_says_so_with_the_errno_the_engine_reads_again_on(monkeypatch):
+    kernel, _ipr = socket_kernel(monkeypatch, {})
+    for write in (lambda: kernel.link_set('ns1', 'gone', state='up'), lambda: kernel.link_del(HOST, 'gone')):
+        with pytest.raises(_vnet_kernel.VnetError) as failure:
+            write()
+        assert failure.value.details['errno'] == errno.ENODEV
+        assert 'does not exist' in failure.value.msg
+
+
+def test_a_single_get_answers_again_until_the_next_write(monkeypatch):
+    kernel, ipr = socket_kernel(monkeypatch, {'v0': 7})
+    assert kernel.link(HOST, 'v0') is None
+    assert kernel.link(HOST, 'v0') is None
+    assert kernel.link_by_index(HOST, 7) is None
+    assert [r for r in ipr.requests if r[0] == 'get'] == [('get', {'ifname': 'v0'}), ('get', {'index': 7})]
+    kernel.link_set(HOST, 'v0', state='up')  # a write may change any link: ask again
+    assert kernel.link(HOST, 'v0') is None
+    assert [r for r in ipr.requests if r[0] == 'get'][2:] == [('get', {'ifname': 'v0'})]
+    kernel._gets[(HOST, 'ifname', 'x')] = {'name': 'x', 'ifindex': 3}
+    kernel.link(HOST, 'x')['ifindex'] = 99  # callers get copies
+    assert kernel.link(HOST, 'x')['ifindex'] == 3
