@@ -232,3 +232,34 @@ def test_a_single_get_answers_again_until_the_next_write(monkeypatch):
     kernel._gets[(HOST, 'ifname', 'x')] = {'name': 'x', 'ifindex': 3}
     kernel.link(HOST, 'x')['ifindex'] = 99  # callers get copies
     assert kernel.link(HOST, 'x')['ifindex'] == 3
+
+
+class Attrs(list):
+    """A message's attribute list that counts the passes over it."""
+
+    passes = 0
+
+    def __iter__(self):
+        Attrs.passes += 1
+        return super().__iter__()
+
+
+class FakeLinkMessage(dict):
+    """As pyroute2 decodes RTM_NEWLINK: get_attr scans the whole attribute list for every call."""
+
+    def __init__(self, attrs):
+        super().__init__(index=5, flags=1, attrs=Attrs(attrs))
+
+    def get_attr(self, name, default=None):
+        found = [value for key, value in self['attrs'] if key == name]
+        return found[0] if found else default
+
+
+def test_a_link_message_is_read_in_one_pass_over_its_attributes():
+    attrs = [('IFLA_STATS64', 'x')] * 30 + [('IFLA_IFNAME', 'v0'), ('IFLA_MTU', 1400), ('IFLA_IFNAME', 'second')]
+    Attrs.passes = 0
+    state = _vnet_kernel.link_state(FakeLinkMessage(attrs), 'ns1')
+    assert Attrs.passes == 1
+    assert state['name'] == 'v0'  # the first of a repeated attribute, as get_attr answers
+    assert (state['mtu'], state['namespace'], state['ifindex'], state['up']) == (1400, 'ns1', 5, True)
+    assert (state['kind'], state['master_index'], state['alias'], state['link_netnsid']) == ('device', 0, None, None)
