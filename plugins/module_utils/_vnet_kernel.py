@@ -252,6 +252,9 @@ class Kernel:
                 raise
             found = []
         state = self._gets[cached] = link_state(found[0], namespace) if found else None
+        if state is not None:  # the same link, asked for the other way (a peer by index, then by name)
+            self._gets[(namespace, 'ifname', state['name'])] = state
+            self._gets[(namespace, 'index', state['ifindex'])] = state
         return _copy(state)
 
     def _link_dump(self, namespace):

@@ -263,3 +263,16 @@ def test_a_link_message_is_read_in_one_pass_over_its_attributes():
     assert state['name'] == 'v0'  # the first of a repeated attribute, as get_attr answers
     assert (state['mtu'], state['namespace'], state['ifindex'], state['up']) == (1400, 'ns1', 5, True)
     assert (state['kind'], state['master_index'], state['alias'], state['link_netnsid']) == ('device', 0, None, None)
+
+
+def test_a_link_got_by_index_answers_by_name_too_until_the_next_write(monkeypatch):
+    kernel, ipr = socket_kernel(monkeypatch, {})
+    message = FakeLinkMessage([('IFLA_IFNAME', 'eth0')])
+    ipr.link = lambda command, **query: ipr.requests.append((command, query)) or [message]
+    assert kernel.link_by_index('ns1', 5)['name'] == 'eth0'
+    assert kernel.link('ns1', 'eth0')['ifindex'] == 5
+    assert kernel.link_by_index('ns1', 5)['name'] == 'eth0'
+    assert ipr.requests == [('get', {'index': 5})]
+    kernel._writing()
+    assert kernel.link('ns1', 'eth0')['ifindex'] == 5
+    assert ipr.requests == [('get', {'index': 5}), ('get', {'ifname': 'eth0'})]
