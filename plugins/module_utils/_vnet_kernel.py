@@ -15,6 +15,7 @@ import contextlib
 import errno
 import os
 import time
+from collections.abc import Mapping
 
 from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import (
     IPRoute,
@@ -405,6 +406,34 @@ def _copy(state):
     return None if state is None else dict(state)
 
 
+class KindData(Mapping):
+    """IFLA_INFO_DATA of a link: {attribute: value}, each value decoded when first asked for (a bridge
+    reports ~45 attributes; reading its name or one timer needs none or one of them)."""
+
+    __slots__ = ('_slots', '_values')
+
+    def __init__(self, data):
+        self._slots = {}
+        for slot in data.get('attrs', ()):
+            if slot[0] != 'UNKNOWN':  # pyroute2 names every unknown attribute 'UNKNOWN'
+                self._slots[slot[0]] = slot  # the last of a repeated one, as the dict it replaces kept
+        self._values = {}
+
+    def __getitem__(self, key):
+        if key not in self._values:
+            self._values[key] = self._slots[key][1]
+        return self._values[key]
+
+    def __iter__(self):
+        return iter(self._slots)
+
+    def __len__(self):
+        return len(self._slots)
+
+    def __repr__(self):
+        return repr(dict(self))
+
+
 LINK_ATTRS = frozenset(
     (
         'IFLA_IFNAME',
@@ -436,11 +465,7 @@ def link_state(msg, namespace):
     info = attrs.get('IFLA_LINKINFO')
     kind = info.get_attr('IFLA_INFO_KIND') if info else None
     data = info.get_attr('IFLA_INFO_DATA') if info else None
-    info_data = {}
-    if data is not None and hasattr(data, 'get'):
-        for key, value in data.get('attrs', ()):
-            if key != 'UNKNOWN':  # pyroute2 names every unknown attribute 'UNKNOWN'
-                info_data[key] = value
+    info_data = KindData(data) if data is not None and hasattr(data, 'get') else {}
     return {
         'name': attrs.get('IFLA_IFNAME'),
         'namespace': namespace,

@@ -276,3 +276,34 @@ def test_a_link_got_by_index_answers_by_name_too_until_the_next_write(monkeypatc
     kernel._writing()
     assert kernel.link('ns1', 'eth0')['ifindex'] == 5
     assert ipr.requests == [('get', {'index': 5}), ('get', {'ifname': 'eth0'})]
+
+
+class Slot:
+    """An attribute as pyroute2 holds it: the name at hand, the value decoded when [1] asks."""
+
+    decoded = []
+
+    def __init__(self, name, value):
+        self.name, self.value = name, value
+
+    def __getitem__(self, key):
+        if key == 0:
+            return self.name
+        if key == 1:
+            Slot.decoded.append(self.name)
+            return self.value
+        raise IndexError(key)
+
+
+def test_kind_attributes_are_decoded_only_when_asked_for():
+    slots = [Slot('IFLA_BR_STP_STATE', 1), Slot('UNKNOWN', 7), Slot('IFLA_BR_PRIORITY', 4096)]
+    slots += [Slot('IFLA_BR_HELLO_TIME', n) for n in (100, 200)]
+    Slot.decoded = []
+    data = _vnet_kernel.KindData({'attrs': slots})
+    assert Slot.decoded == []
+    assert data.get('IFLA_BR_PRIORITY') == 4096
+    assert data.get('IFLA_BR_PRIORITY') == 4096
+    assert data.get('IFLA_BR_MAX_AGE') is None and data.get('UNKNOWN') is None
+    assert Slot.decoded == ['IFLA_BR_PRIORITY']  # once, and nothing else
+    # the whole of it as the dict it replaces: unknown attributes left out, the last of a repeated one
+    assert data == {'IFLA_BR_STP_STATE': 1, 'IFLA_BR_PRIORITY': 4096, 'IFLA_BR_HELLO_TIME': 200}
