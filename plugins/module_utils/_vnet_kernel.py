@@ -242,7 +242,7 @@ class Kernel:
     # ---- links ------------------------------------------------------------
 
     def _first(self, namespace, **query):
-        ((key, value),) = query.items()
+        key, value = next(iter(query.items()))  # ifname=... or index=...
         cached = (namespace, key, value)
         if cached in self._gets:
             return _copy(self._gets[cached])
