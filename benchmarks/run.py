@@ -198,6 +198,8 @@ class Bench:
         p2['sizes'] = {}
         startup = self.startup()
         self.p2_size(n, ('topology',))
+        if self.args.p2_topology_only:
+            return
         self.p2_memory(n)
         # The loops run one module process per object: at n they may not fit the budget. For
         # scheduling only, a vnet_* module run is taken as 0.8 and a command run as 0.4 empty
@@ -534,6 +536,11 @@ def main():
     parser.add_argument('--budget', type=float, default=float(os.environ.get('BENCH_BUDGET', 570)))
     parser.add_argument('--p1-sizes', default=os.environ.get('BENCH_P1_SIZES', '50,100,200'))
     parser.add_argument('--p2-n', type=int, default=int(os.environ.get('BENCH_P2_N', 50)))
+    parser.add_argument(
+        '--p2-topology-only',
+        action='store_true',
+        help='P2: only the empty playbook and the vnet_topology first run / re-run (no memory run, no loops)',
+    )
     parser.add_argument('--p3-hosts', default=os.environ.get('BENCH_P3_HOSTS', '3,10,20'))
     parser.add_argument('--p4-n', type=int, default=int(os.environ.get('BENCH_P4_N', 1000)))
     parser.add_argument('--p4-profile', metavar='DIR', help='P4: write cProfile files of the in-process runs here')

@@ -15,6 +15,7 @@ import contextlib
 import errno
 import os
 import time
+from collections.abc import Mapping
 
 from ansible_collections.linux.vnet.plugins.module_utils._pyroute2_dep import (
     IPRoute,
@@ -54,6 +55,9 @@ class Kernel:
         # change links elsewhere: a veth's peer, a bridge's ports); from then on, one request each.
         self._dump_links = dump_links
         self._link_dumps = {}  # namespace -> ({name: state}, {ifindex: state})
+        # Single gets (after the first write) answer again from memory until the next write: one
+        # object's plan reads the same link several times (its state, the guards, the release check).
+        self._gets = {}  # (namespace, 'ifname' or 'index', value) -> state or None
         # One dump per namespace, not one per link (pyroute2 cannot ask the kernel for one link's
         # addresses or routes; n links would decode n^2 messages): the default routes (a run adds
         # none) and the addresses (dropped whenever this run changes them, see _addresses_changed).
@@ -71,6 +75,7 @@ class Kernel:
     def _writing(self):
         self._dump_links = False
         self._link_dumps.clear()
+        self._gets.clear()
 
     def close(self):
         for handle in self._handles.values():
@@ -237,13 +242,21 @@ class Kernel:
     # ---- links ------------------------------------------------------------
 
     def _first(self, namespace, **query):
+        key, value = next(iter(query.items()))  # ifname=... or index=...
+        cached = (namespace, key, value)
+        if cached in self._gets:
+            return _copy(self._gets[cached])
         try:
             found = list(self.ipr(namespace).link('get', **query))
         except NetlinkError as exc:
-            if exc.code == 19:  # ENODEV
-                return None
-            raise
-        return link_state(found[0], namespace) if found else None
+            if exc.code != errno.ENODEV:
+                raise
+            found = []
+        state = self._gets[cached] = link_state(found[0], namespace) if found else None
+        if state is not None:  # the same link, asked for the other way (a peer by index, then by name)
+            self._gets[(namespace, 'ifname', state['name'])] = state
+            self._gets[(namespace, 'index', state['ifindex'])] = state
+        return _copy(state)
 
     def _link_dump(self, namespace):
         dump = self._link_dumps.get(namespace)
@@ -307,7 +320,18 @@ class Kernel:
         self._writing()
         if kwargs.get('state') == 'down' or 'net_ns_fd' in kwargs:
             self._addresses_changed(namespace)
-        self.ipr(namespace).link('set', index=self.ifindex(namespace, name), **kwargs)
+        self._by_name('set', namespace, name, kwargs)
+
+    def _by_name(self, command, namespace, name, kwargs):
+        """RTM_NEWLINK/RTM_DELLINK naming the link (ifi_index 0 + IFLA_IFNAME): the kernel finds it by
+        name, as it would by index, without an RTM_GETLINK first; a missing one is ENODEV either way."""
+        try:
+            self.ipr(namespace).link(command, ifname=name, **kwargs)
+        except NetlinkError as exc:
+            if exc.code == errno.ENODEV:
+                # as ifindex() says it (the engine reads again on this errno)
+                raise VnetError('interface %s does not exist' % where(name, namespace), errno=errno.ENODEV) from None
+            raise
 
     def mark(self, namespace, name, marker):
         """Set the ownership marker (the interface alias; the kernel takes it only after the create)."""
@@ -315,7 +339,7 @@ class Kernel:
 
     def link_del(self, namespace, name):
         self._writing()
-        self.ipr(namespace).link('del', index=self.ifindex(namespace, name))
+        self._by_name('del', namespace, name, {})
 
     def addr(self, command, namespace, name, cidr):
         self._writing()
@@ -382,27 +406,77 @@ def _copy(state):
     return None if state is None else dict(state)
 
 
+class KindData(Mapping):
+    """IFLA_INFO_DATA of a link: {attribute: value}, each value decoded when first asked for (a bridge
+    reports ~45 attributes; reading its name or one timer needs none or one of them)."""
+
+    __slots__ = ('_slots', '_values')
+
+    def __init__(self, data):
+        self._slots = {}
+        for slot in data.get('attrs', ()):
+            if slot[0] != 'UNKNOWN':  # pyroute2 names every unknown attribute 'UNKNOWN'
+                self._slots[slot[0]] = slot  # the last of a repeated one, as the dict it replaces kept
+        self._values = {}
+
+    def __getitem__(self, key):
+        if key not in self._values:
+            self._values[key] = self._slots[key][1]
+        return self._values[key]
+
+    def __iter__(self):
+        return iter(self._slots)
+
+    def __len__(self):
+        return len(self._slots)
+
+    def __repr__(self):
+        return repr(dict(self))
+
+
+LINK_ATTRS = frozenset(
+    (
+        'IFLA_IFNAME',
+        'IFLA_MTU',
+        'IFLA_ADDRESS',
+        'IFLA_MASTER',
+        'IFLA_LINK',
+        'IFLA_LINK_NETNSID',
+        'IFLA_IFALIAS',
+        'IFLA_LINKINFO',
+    )
+)
+
+
+def first_attrs(msg, wanted):
+    """{name: value} of the first attribute of each wanted name, as get_attr() answers each: one pass
+    over the message's ~40 attributes instead of one per get_attr (values are decoded only for these)."""
+    found = {}
+    for slot in msg['attrs']:
+        name = slot[0]
+        if name in wanted and name not in found:
+            found[name] = slot[1]
+    return found
+
+
 def link_state(msg, namespace):
     """The normalised view of one RTM_NEWLINK message that every kind compares against."""
-    info = msg.get_attr('IFLA_LINKINFO')
+    attrs = first_attrs(msg, LINK_ATTRS)
+    info = attrs.get('IFLA_LINKINFO')
     kind = info.get_attr('IFLA_INFO_KIND') if info else None
     data = info.get_attr('IFLA_INFO_DATA') if info else None
-    info_data = {}
-    if data is not None and hasattr(data, 'get'):
-        for key, value in data.get('attrs', ()):
-            if key != 'UNKNOWN':  # pyroute2 names every unknown attribute 'UNKNOWN'
-                info_data[key] = value
+    info_data = KindData(data) if data is not None and hasattr(data, 'get') else {}
     return {
-        'name': msg.get_attr('IFLA_IFNAME'),
+        'name': attrs.get('IFLA_IFNAME'),
         'namespace': namespace,
         'ifindex': msg['index'],
         'kind': kind or 'device',
         'up': bool(msg['flags'] & IFF_UP),
-        'mtu': msg.get_attr('IFLA_MTU'),
-        'mac_address': msg.get_attr('IFLA_ADDRESS'),
-        'master_index': msg.get_attr('IFLA_MASTER') or 0,
-        'link_index': msg.get_attr('IFLA_LINK'),
-        'link_netnsid': msg.get_attr('IFLA_LINK_NETNSID'),
-        'alias': msg.get_attr('IFLA_IFALIAS'),
+        'mtu': attrs.get('IFLA_MTU'),
+        'mac_address': attrs.get('IFLA_ADDRESS'),
+        'master_index': attrs.get('IFLA_MASTER') or 0,
+        'link_index': attrs.get('IFLA_LINK'),
+        'link_netnsid': attrs.get('IFLA_LINK_NETNSID'),
+        'alias': attrs.get('IFLA_IFALIAS'),
         'info_data': info_data,
     }

@@ -17,6 +17,7 @@ def bare_kernel(monkeypatch, namespaces, nsids):
     kernel._nsids = {}
     kernel._dump_links = True
     kernel._link_dumps = {}
+    kernel._gets = {}
     asked = []
 
     def nsid_of(namespace, candidate):
@@ -170,3 +171,139 @@ def test_other_errors_entering_a_namespace_are_not_waited_for(monkeypatch):
         with kernel.inside('a'):
             pass
     assert tries == [42]
+
+
+class FakeIPRoute:
+    """What Kernel sends: every link() request, answered from ``links`` ({name: index})."""
+
+    def __init__(self, links):
+        self.links = links
+        self.requests = []
+
+    def link(self, command, **kwargs):
+        self.requests.append((command, kwargs))
+        if command == 'get':
+            raise _vnet_kernel.NetlinkError(errno.ENODEV)
+        if kwargs.get('ifname') not in self.links:
+            raise _vnet_kernel.NetlinkError(errno.ENODEV)
+        return []
+
+
+def socket_kernel(monkeypatch, links):
+    kernel, _asked = bare_kernel(monkeypatch, [], {})
+    kernel._dump_links = False
+    kernel._address_dumps = {}
+    ipr = FakeIPRoute(links)
+    monkeypatch.setattr(kernel, 'ipr', lambda namespace: ipr)
+    return kernel, ipr
+
+
+def test_a_write_names_its_link_instead_of_looking_up_its_index_first(monkeypatch):
+    """RTM_NEWLINK/RTM_DELLINK with IFLA_IFNAME and index 0: no RTM_GETLINK before every write."""
+    kernel, ipr = socket_kernel(monkeypatch, {'v0': 7})
+    kernel.link_set(HOST, 'v0', state='up')
+    kernel.mark(HOST, 'v0', 'linux.vnet')
+    kernel.link_del(HOST, 'v0')
+    assert ipr.requests == [
+        ('set', {'ifname': 'v0', 'state': 'up'}),
+        ('set', {'ifname': 'v0', 'ifalias': 'linux.vnet'}),
+        ('del', {'ifname': 'v0'}),
+    ]
+
+
+def test_a_write_to_a_missing_link_says_so_with_the_errno_the_engine_reads_again_on(monkeypatch):
+    kernel, _ipr = socket_kernel(monkeypatch, {})
+    for write in (lambda: kernel.link_set('ns1', 'gone', state='up'), lambda: kernel.link_del(HOST, 'gone')):
+        with pytest.raises(_vnet_kernel.VnetError) as failure:
+            write()
+        assert failure.value.details['errno'] == errno.ENODEV
+        assert 'does not exist' in failure.value.msg
+
+
+def test_a_single_get_answers_again_until_the_next_write(monkeypatch):
+    kernel, ipr = socket_kernel(monkeypatch, {'v0': 7})
+    assert kernel.link(HOST, 'v0') is None
+    assert kernel.link(HOST, 'v0') is None
+    assert kernel.link_by_index(HOST, 7) is None
+    assert [r for r in ipr.requests if r[0] == 'get'] == [('get', {'ifname': 'v0'}), ('get', {'index': 7})]
+    kernel.link_set(HOST, 'v0', state='up')  # a write may change any link: ask again
+    assert kernel.link(HOST, 'v0') is None
+    assert [r for r in ipr.requests if r[0] == 'get'][2:] == [('get', {'ifname': 'v0'})]
+    kernel._gets[(HOST, 'ifname', 'x')] = {'name': 'x', 'ifindex': 3}
+    kernel.link(HOST, 'x')['ifindex'] = 99  # callers get copies
+    assert kernel.link(HOST, 'x')['ifindex'] == 3
+
+
+class Attrs(list):
+    """A message's attribute list that counts the passes over it."""
+
+    passes = 0
+
+    def __iter__(self):
+        Attrs.passes += 1
+        return super().__iter__()
+
+
+class FakeLinkMessage(dict):
+    """As pyroute2 decodes RTM_NEWLINK: get_attr scans the whole attribute list for every call."""
+
+    def __init__(self, attrs):
+        super().__init__(index=5, flags=1, attrs=Attrs(attrs))
+
+    def get_attr(self, name, default=None):
+        found = [value for key, value in self['attrs'] if key == name]
+        return found[0] if found else default
+
+
+def test_a_link_message_is_read_in_one_pass_over_its_attributes():
+    attrs = [('IFLA_STATS64', 'x')] * 30 + [('IFLA_IFNAME', 'v0'), ('IFLA_MTU', 1400), ('IFLA_IFNAME', 'second')]
+    Attrs.passes = 0
+    state = _vnet_kernel.link_state(FakeLinkMessage(attrs), 'ns1')
+    assert Attrs.passes == 1
+    assert state['name'] == 'v0'  # the first of a repeated attribute, as get_attr answers
+    assert (state['mtu'], state['namespace'], state['ifindex'], state['up']) == (1400, 'ns1', 5, True)
+    assert (state['kind'], state['master_index'], state['alias'], state['link_netnsid']) == ('device', 0, None, None)
+
+
+def test_a_link_got_by_index_answers_by_name_too_until_the_next_write(monkeypatch):
+    kernel, ipr = socket_kernel(monkeypatch, {})
+    message = FakeLinkMessage([('IFLA_IFNAME', 'eth0')])
+    ipr.link = lambda command, **query: ipr.requests.append((command, query)) or [message]
+    assert kernel.link_by_index('ns1', 5)['name'] == 'eth0'
+    assert kernel.link('ns1', 'eth0')['ifindex'] == 5
+    assert kernel.link_by_index('ns1', 5)['name'] == 'eth0'
+    assert ipr.requests == [('get', {'index': 5})]
+    kernel._writing()
+    assert kernel.link('ns1', 'eth0')['ifindex'] == 5
+    assert ipr.requests == [('get', {'index': 5}), ('get', {'ifname': 'eth0'})]
+
+
+class Slot:
+    """An attribute as pyroute2 holds it: the name at hand, the value decoded when [1] asks."""
+
+    decoded = []
+
+    def __init__(self, name, value):
+        self.name, self.value = name, value
+
+    def __getitem__(self, key):
+        if key == 0:
+            return self.name
+        if key == 1:
+            Slot.decoded.append(self.name)
+            return self.value
+        raise IndexError(key)
+
+
+def test_kind_attributes_are_decoded_only_when_asked_for():
+    slots = [Slot('IFLA_BR_STP_STATE', 1), Slot('UNKNOWN', 7), Slot('IFLA_BR_PRIORITY', 4096)]
+    slots += [Slot('IFLA_BR_HELLO_TIME', n) for n in (100, 200)]
+    Slot.decoded = []
+    data = _vnet_kernel.KindData({'attrs': slots})
+    assert Slot.decoded == []
+    assert data.get('IFLA_BR_PRIORITY') == 4096
+    assert data.get('IFLA_BR_PRIORITY') == 4096
+    assert data.get('IFLA_BR_MAX_AGE') is None and data.get('UNKNOWN') is None
+    assert Slot.decoded == ['IFLA_BR_PRIORITY']  # once, and nothing else
+    # the whole of it as the dict it replaces: unknown attributes left out, the last of a repeated one
+    assert data == {'IFLA_BR_STP_STATE': 1, 'IFLA_BR_PRIORITY': 4096, 'IFLA_BR_HELLO_TIME': 200}
