@@ -308,13 +308,7 @@ class Bench:
                 p3.setdefault('lab', []).append(dict(lab, hosts=size, new_hosts=size - built))
                 built = size
                 hosts = ['h%d' % i for i in range(1, size + 1)]
-                # The role's argument spec templates its own description, which names
-                # groups['overlay_hosts']: without such a group the role fails before it starts.
-                # Until that is fixed, the hosts of this size are also the group overlay_hosts.
-                group = os.path.join(self.tmp, 'overlay-hosts-%d.yml' % size)
-                with open(group, 'w') as handle:
-                    json.dump({'all': {'children': {'overlay_hosts': {'hosts': {h: None for h in hosts}}}}}, handle)
-                sources = [inventory, group]
+                sources = [inventory]
                 extra = {'size': size}
                 first = self.playbook(
                     'p3_overlay.yml',
