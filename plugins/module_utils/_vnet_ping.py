@@ -21,6 +21,7 @@ PAYLOAD = b'linux.vnet.vnet_ping'
 # (what has to fit the MTU). The largest data an IPv4 packet carries is 65535 - 20 - 8.
 HEADERS = {4: 28, 6: 48}
 SIZE_MAX = 65507
+COUNT_MAX = 1000
 # <linux/in.h>, <linux/in6.h>: never fragment locally, send with DF (IPv6 routers never fragment anyway)
 IP_MTU_DISCOVER = getattr(socket, 'IP_MTU_DISCOVER', 10)
 IPV6_MTU_DISCOVER = getattr(socket, 'IPV6_MTU_DISCOVER', 23)
@@ -184,6 +185,9 @@ def run_ping(module):
             raise VnetError('targets: give at least one IPv4 or IPv6 address to ping')
         if params['count'] < 1 or params['timeout'] <= 0:
             raise VnetError('count and timeout: count must be at least 1 and timeout above 0')
+        if params['count'] > COUNT_MAX:
+            # a typo (count: 100000) would hold the play for hours, 0.2 s per request and target
+            raise VnetError('count: %d is above %d echo requests per target' % (params['count'], COUNT_MAX))
         seconds('timeout', params['timeout'])  # NaN and infinity pass the test above
         size = params.get('size')
         if size is not None and not 0 <= size <= SIZE_MAX:

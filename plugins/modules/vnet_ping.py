@@ -28,7 +28,7 @@ options:
     required: true
   count:
     description:
-      - Echo requests per target.
+      - Echo requests per target, 1-1000.
     type: int
     default: 3
   timeout:

@@ -315,6 +315,16 @@ def test_ping_timeout_must_be_finite(monkeypatch, timeout):
     assert caught.value.result['msg'].startswith('timeout: ')
 
 
+def test_ping_count_is_bounded(monkeypatch):
+    # before: 10**9 echo requests were sent, 0.2 s apart
+    monkeypatch.setattr(_vnet_kernel, 'Kernel', FakeKernel)
+    monkeypatch.setattr(ping_utils, 'ping', lambda *a, **k: pytest.fail('pinged'))
+    module = FakeModule(namespace=None, targets=['10.0.0.1'], count=10**9, timeout=1.0, expect='any')
+    with pytest.raises(Exit) as caught:
+        ping_utils.run_ping(module)
+    assert caught.value.result['msg'] == 'count: 1000000000 is above 1000 echo requests per target'
+
+
 @pytest.mark.parametrize('timeout', [float('nan'), float('inf'), 0.0])
 def test_info_ovs_timeout_must_be_finite_and_positive(monkeypatch, timeout):
     monkeypatch.setattr(_vnet_kernel, 'Kernel', FakeKernel)
