@@ -371,14 +371,21 @@ class LinkObject:
     # ---- reading ----------------------------------------------------------
 
     def read(self, kernel):
-        if (
-            self.state == 'absent'
-            and self.ends[MAIN][0] is not HOST
-            and kernel.namespace_status(self.ends[MAIN][0]) != 'mounted'
-        ):
-            # no namespace (or only its file, e.g. while another run deletes it), so certainly
-            # no link: absent is already true
+        namespace = self.ends[MAIN][0]
+        if self.state != 'absent' or namespace is HOST:
+            return self._read(kernel)
+        # no namespace (or only its file, e.g. while another run deletes it), so certainly no link:
+        # absent is already true - also when the namespace goes while it is being read
+        if kernel.namespace_status(namespace) != 'mounted':
             return None
+        try:
+            return self._read(kernel)
+        except VnetError:
+            if kernel.namespace_status(namespace) != 'mounted':
+                return None
+            raise
+
+    def _read(self, kernel):
         if self.state == 'absent':
             kernel.require_namespace('namespace', self.ends[MAIN][0])  # the other ends do not matter
         else:

@@ -23,6 +23,7 @@ from ansible_collections.linux.vnet.plugins.module_utils import _vnet_engine as 
 from ansible_collections.linux.vnet.plugins.module_utils import _vnet_namespace as namespace_mod
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_engine import ATTEMPTS, Step, converge, converge_all
 from ansible_collections.linux.vnet.plugins.module_utils._vnet_errors import VnetError
+from ansible_collections.linux.vnet.plugins.module_utils._vnet_kernel import Kernel
 
 
 class RacyKernel:
@@ -428,3 +429,28 @@ def test_a_really_stale_namespace_file_is_still_repaired(monkeypatch):
     assert result['actions'][0] == "repair stale namespace 'n1' (file without namespace mount)"
     assert kernel.status['n1'] == 'mounted' and kernel.lo['n1'] == {'up': True, 'alias': 'linux.vnet'}
     assert sum(pauses) == pytest.approx(namespace_mod.STALE_WAIT, abs=namespace_mod.STALE_POLL)
+
+
+class NamespaceGoesWhileRead:
+    """A namespace that is there when first asked about and gone from the next question on."""
+
+    def __init__(self):
+        self.asked = 0
+
+    def namespace_status(self, name):
+        self.asked += 1
+        return 'mounted' if self.asked == 1 else 'absent'
+
+    require_namespace = Kernel.require_namespace
+
+    def link(self, namespace, name):
+        raise VnetError('namespace %r does not exist' % namespace)
+
+
+def test_an_absent_link_whose_namespace_goes_while_it_is_read_is_absent():
+    # seen with 8 parallel runs removing one hub namespace: the read-back after a delete failed
+    # with "namespace ... does not exist" when another run deleted the namespace in between
+    from ansible_collections.linux.vnet.plugins.module_utils._vnet_topology import _link_object
+
+    bridge = _link_object(0, {'kind': 'bridge', 'name': 'br', 'namespace': 'hub', 'state': 'absent'})
+    assert bridge.read(NamespaceGoesWhileRead()) is None
