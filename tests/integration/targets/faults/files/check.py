@@ -37,9 +37,10 @@ def main():
     endpoints = ['%se%d' % (prefix, i) for i in range(count)]
     problems, unmarked, ifindexes = [], [], {}
     names = sorted(n for n in os.listdir('/run/netns') if n.startswith(prefix))
-    for name in names:
-        if os.stat('/run/netns/' + name).st_dev == os.stat('/run/netns').st_dev:
-            problems.append('stale /run/netns/%s (no namespace mounted on it)' % name)
+    stale = [n for n in names if os.stat('/run/netns/' + n).st_dev == os.stat('/run/netns').st_dev]
+    for name in stale:
+        # a kill between creating the file and mounting the namespace on it: nothing to read inside
+        problems.append('stale /run/netns/%s (no namespace mounted on it)' % name)
     if names != sorted([hub] + endpoints):
         problems.append('namespaces %s, declared %s' % (names, sorted([hub] + endpoints)))
     out = subprocess.run(['ip', '-j', 'link', 'show'], check=True, capture_output=True, text=True).stdout
@@ -54,7 +55,7 @@ def main():
         for i, e in enumerate(endpoints)
     ]
     for netns, expected in [(hub, declared)] + per_endpoint:
-        if netns not in names:
+        if netns not in names or netns in stale:
             continue
         found = links(netns)
         if sorted(found) != sorted(expected):
